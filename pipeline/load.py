@@ -1,0 +1,79 @@
+"""Writes into a build connection: price upserts with run records, and seed replacement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import duckdb
+import pandas as pd
+
+from . import sqlfiles
+from .prices import PRICE_COLUMNS
+
+
+def utc_now() -> datetime:
+    """Naive UTC timestamp, as stored in TIMESTAMP columns."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    symbol: str
+    source: str
+    rows_received: int
+    rows_inserted: int
+    rows_updated: int
+    rows_unchanged: int
+    rows_kept: int
+    first_date: date | None
+    last_date: date | None
+
+    def describe(self) -> str:
+        span = f"{self.first_date}..{self.last_date}" if self.first_date else "no rows"
+        kept = f", {self.rows_kept} kept (live rows win)" if self.rows_kept else ""
+        return (f"{self.symbol} from {self.source}: {self.rows_received} rows {span}; "
+                f"{self.rows_inserted} new, {self.rows_updated} updated, "
+                f"{self.rows_unchanged} unchanged{kept}")
+
+
+def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source: str,
+                  run_id: str, command: str) -> list[LoadResult]:
+    """Upsert a validated price frame; record one ``load_runs`` row per symbol.
+
+    Set-based: the batch is staged once, classified against the stored rows, then inserted and
+    updated with one statement each. Unchanged rows are not written.
+    """
+    started = utc_now()
+    con.register("price_batch", frame[PRICE_COLUMNS])
+    try:
+        con.execute(sqlfiles.query("load/prices_stage"), {"source": source})
+    finally:
+        con.unregister("price_batch")
+    classified = con.execute(sqlfiles.query("load/prices_classify")).fetchall()
+    con.execute(sqlfiles.query("load/prices_insert"), {"loaded_at": started})
+    con.execute(sqlfiles.query("load/prices_update"), {"loaded_at": started})
+    con.execute("DROP TABLE stage_prices")
+    finished = utc_now()
+    results = []
+    for symbol, received, inserted, updated, unchanged, kept, first, last in classified:
+        result = LoadResult(symbol, source, received, inserted, updated, unchanged, kept,
+                            first, last)
+        con.execute(sqlfiles.query("load/load_runs_insert"), {
+            "run_id": run_id, "command": command, "source": source, "symbol": symbol,
+            "rows_received": received, "rows_inserted": inserted, "rows_updated": updated,
+            "rows_unchanged": unchanged, "rows_kept": kept, "first_date": first,
+            "last_date": last, "started_at": started, "finished_at": finished,
+        })
+        results.append(result)
+    return results
+
+
+def replace_seed(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Replace a seed table's rows with ``frame`` (via ``sql/load/seed_<table>.sql``)."""
+    con.register("seed_batch", frame)
+    try:
+        con.execute(sqlfiles.query(f"load/seed_{table}"))
+    finally:
+        con.unregister("seed_batch")
+    return len(frame)

@@ -1,0 +1,106 @@
+"""The one shape every price source returns, and the rules every price batch must pass.
+
+A price frame has ``PRICE_COLUMNS``: HK-local ``trade_date`` (datetime64, midnight, no tz),
+float prices, nullable volume and turnover. ``validate`` is applied to every batch before it
+reaches the warehouse, whatever its source.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .csvio import LINE, fail_first, parse_dates, parse_numbers, read_table
+from .errors import InputError
+
+PRICE_COLUMNS = ["symbol", "trade_date", "open", "high", "low", "close", "adj_close",
+                 "volume", "turnover_hkd"]
+VALUE_COLUMNS = PRICE_COLUMNS[2:]
+
+# Columns accepted in a price CSV (snapshot files and analysts' imports).
+CSV_REQUIRED = ["date", "close"]
+CSV_OPTIONAL = ["open", "high", "low", "adj_close", "volume", "turnover_hkd"]
+
+
+def hk_today() -> date:
+    """Today's date in Hong Kong (the exchange's calendar date, whatever the host's zone)."""
+    return pd.Timestamp.now(tz="Asia/Hong_Kong").date()
+
+
+def read_price_csv(path: str | Path, symbol: str, *, volume_means: str = "volume",
+                   today: date | None = None) -> pd.DataFrame:
+    """Read a ``date,open,high,low,close[,adj_close,volume,turnover_hkd]`` file.
+
+    ``volume_means='turnover_hkd'`` stores the file's ``volume`` column as turnover (the HSI
+    snapshot's volume is HKEX market turnover in HKD, not a share count).
+    """
+    frame = read_table(path, CSV_REQUIRED, CSV_OPTIONAL)
+    out = pd.DataFrame({"symbol": symbol, LINE: frame[LINE]})
+    out["trade_date"] = parse_dates(path, frame, "date", required=True)
+    for col in VALUE_COLUMNS:
+        out[col] = parse_numbers(path, frame, col, required=(col == "close"))
+    if volume_means == "turnover_hkd":
+        fail_first(path, frame, (frame["turnover_hkd"] != "") & (frame["volume"] != ""),
+                   "turnover_hkd", "both volume and turnover_hkd given; this file's volume "
+                   "already means turnover")
+        out["turnover_hkd"] = out["turnover_hkd"].fillna(out["volume"])
+        out["volume"] = float("nan")
+    return validate(out, path, today=today)
+
+
+def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = None
+             ) -> pd.DataFrame:
+    """Check a price batch; return it sorted by date with exact duplicates dropped.
+
+    Rejects: missing close, non-positive prices, high below low, open or close outside
+    [low, high], negative volume or turnover, dates after today in Hong Kong, and one date
+    given twice with different values. ``origin`` names the file or source in errors.
+    """
+    if frame.empty:
+        raise InputError(origin, "no price rows")
+    if LINE not in frame.columns:
+        frame = frame.assign(**{LINE: pd.NA})
+    day = frame["trade_date"].dt.strftime("%Y-%m-%d")
+
+    def at(text):
+        return lambda r: f"{day[r.name]}: {text(r) if callable(text) else text}"
+
+    fail_first(origin, frame, frame["close"].isna(), "close", at("close is missing"))
+    for col in ("open", "high", "low", "close", "adj_close"):
+        fail_first(origin, frame, frame[col] <= 0, col,
+                   at(lambda r, c=col: f"{c} {r[c]} is not a positive price"))
+    for col in ("volume", "turnover_hkd"):
+        fail_first(origin, frame, frame[col] < 0, col,
+                   at(lambda r, c=col: f"{c} {r[c]} is negative"))
+    fail_first(origin, frame, frame["high"] < frame["low"], "high",
+               at(lambda r: f"high {r['high']} is below low {r['low']}"))
+    for col in ("open", "close"):
+        outside = (frame[col] < frame["low"]) | (frame[col] > frame["high"])
+        fail_first(origin, frame, outside, col,
+                   at(lambda r, c=col: f"{c} {r[c]} is outside [low {r['low']}, "
+                                       f"high {r['high']}]"))
+    limit = pd.Timestamp(today or hk_today())
+    fail_first(origin, frame, frame["trade_date"] > limit, "date",
+               at(f"is in the future (today in Hong Kong is {limit.date()})"))
+    return _dedupe(frame, origin)
+
+
+def _dedupe(frame: pd.DataFrame, origin) -> pd.DataFrame:
+    frame = frame.sort_values(["symbol", "trade_date"], kind="stable")
+    keys = ["symbol", "trade_date"]
+    exact = frame.duplicated(keys + VALUE_COLUMNS, keep="first")
+    frame = frame.loc[~exact]
+    clash = frame.duplicated(keys, keep=False)
+    if clash.any():
+        rows = frame.loc[clash]
+        first = rows.iloc[0]
+        same = rows[(rows["symbol"] == first["symbol"])
+                     & (rows["trade_date"] == first["trade_date"])]
+        lines = [str(int(v)) for v in same[LINE] if pd.notna(v)]
+        where = f" (lines {', '.join(lines)})" if lines else ""
+        raise InputError(origin, f"{first['trade_date'].date()} appears more than once with "
+                         f"different values{where}", line=int(first[LINE])
+                         if pd.notna(first[LINE]) else None, field="date")
+    return frame.reset_index(drop=True)

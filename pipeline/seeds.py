@@ -1,0 +1,119 @@
+"""Curated seed files: declared columns, strict validation, typed frames.
+
+Each seed is a ``SeedSpec``: its columns with kinds, the key that must be unique, and extra
+row rules. ``read_seed`` rejects the whole file at the first problem, naming file, line and
+column, before anything reaches the warehouse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from .csvio import LINE, fail_first, parse_dates, parse_numbers, read_table
+from .errors import InputError
+from .prices import hk_today
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"  # text | date | number | code5
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class SeedSpec:
+    file: str  # path under the seeds folder
+    table: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    rules: tuple[Callable[[Path, pd.DataFrame], None], ...] = field(default=())
+
+
+def read_seed(seeds_dir: Path, spec: SeedSpec, *, today: date | None = None) -> pd.DataFrame:
+    """Read and validate one seed file; return its columns typed, in declared order."""
+    path = Path(seeds_dir) / spec.file
+    names = [c.name for c in spec.columns]
+    raw = read_table(path, [c.name for c in spec.columns if c.required],
+                     [c.name for c in spec.columns if not c.required])
+    limit = pd.Timestamp(today or hk_today())
+    out = pd.DataFrame({LINE: raw[LINE]})
+    for col in spec.columns:
+        text = raw[col.name]
+        if col.required:
+            fail_first(path, raw, text == "", col.name, "empty; a value is required")
+        if col.kind == "date":
+            value = parse_dates(path, raw, col.name, required=col.required)
+            fail_first(path, raw, value > limit, col.name,
+                       lambda r, c=col.name: f"{r[c]} is in the future (today is "
+                                             f"{limit.date()})")
+            out[col.name] = value.dt.date
+        elif col.kind == "number":
+            out[col.name] = parse_numbers(path, raw, col.name, required=col.required)
+        elif col.kind == "code5":
+            bad = (text != "") & ~text.str.fullmatch(r"\d{5}").astype(bool)
+            fail_first(path, raw, bad, col.name,
+                       lambda r, c=col.name: f"{r[c]!r} is not a 5-digit stock code "
+                                             "(keep leading zeros, e.g. 00700)")
+            out[col.name] = text.where(text != "", None)
+        else:
+            out[col.name] = text.where(text != "", None)
+        if col.choices is not None:
+            bad = (text != "") & ~text.isin(col.choices)
+            fail_first(path, raw, bad, col.name,
+                       lambda r, c=col: f"{r[c.name]!r} is not one of "
+                                        f"{', '.join(c.choices)}")
+    dup = out.duplicated(list(spec.key), keep=False)
+    if dup.any():
+        rows = out.loc[dup]
+        first = rows.iloc[0]
+        same = rows[(rows[list(spec.key)] == first[list(spec.key)]).all(axis=1)]
+        key = ", ".join(f"{k}={first[k]}" for k in spec.key)
+        raise InputError(path, f"duplicate key ({key}) also on line(s) "
+                         f"{', '.join(str(v) for v in same[LINE].iloc[1:])}",
+                         line=int(first[LINE]), field=spec.key[0])
+    for rule in spec.rules:
+        rule(path, out)
+    return out[names + [LINE]]
+
+
+def frame_for_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The seed frame without the line-number bookkeeping column."""
+    return frame.drop(columns=[LINE])
+
+
+# --- the seeds this project ships --------------------------------------------------------
+
+def _volume_means_known(path: Path, frame: pd.DataFrame) -> None:
+    fail_first(path, frame, frame["snapshot_file"].notna() & frame["snapshot_volume_means"]
+               .isna(), "snapshot_volume_means", "required when snapshot_file is set")
+
+
+INDEXES = SeedSpec(
+    file="indexes.csv",
+    table="indexes",
+    columns=(
+        Column("symbol", required=True),
+        Column("name", required=True),
+        Column("provider", required=True),
+        Column("yahoo_symbol"),
+        Column("snapshot_file"),
+        Column("snapshot_volume_means", choices=("volume", "turnover_hkd")),
+        Column("data_source", required=True),
+        Column("launch_date", "date"),
+        Column("base_date", "date"),
+        Column("base_value", "number"),
+        Column("notes"),
+        Column("source", required=True),
+    ),
+    key=("symbol",),
+    rules=(_volume_means_known,),
+)
+
+SEEDS: tuple[SeedSpec, ...] = (INDEXES,)

@@ -1,0 +1,1 @@
+"""Price sources. Each returns a validated price frame (see ``pipeline.prices``)."""

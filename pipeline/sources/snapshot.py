@@ -1,0 +1,21 @@
+"""The bundled snapshot: real daily history shipped in ``seeds/prices`` (no network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..prices import read_price_csv
+
+SOURCE = "snapshot"
+
+
+def fetch(seeds_dir: Path, registry: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Read every registered index that has a snapshot file; symbol -> validated frame."""
+    frames = {}
+    for row in registry.itertuples(index=False):
+        if row.snapshot_file:
+            frames[row.symbol] = read_price_csv(Path(seeds_dir) / row.snapshot_file, row.symbol,
+                                                volume_means=row.snapshot_volume_means)
+    return frames

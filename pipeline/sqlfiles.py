@@ -1,0 +1,26 @@
+"""Named SQL from the ``sql/`` folder: one query, view or table per file, bound parameters only."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from .settings import SQL_DIR
+
+
+@cache
+def query(name: str) -> str:
+    """The text of ``sql/<name>.sql`` (``name`` may contain a sub-folder, e.g. 'load/x')."""
+    path = SQL_DIR / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+def folder(name: str) -> list[Path]:
+    """The .sql files of ``sql/<name>/`` in the order they are applied (by file name)."""
+    return sorted((SQL_DIR / name).glob("*.sql"))
+
+
+def apply_folder(con, name: str) -> None:
+    """Run every file of ``sql/<name>/``; each file is idempotent (IF NOT EXISTS / OR REPLACE)."""
+    for path in folder(name):
+        con.execute(query(f"{name}/{path.stem}"))

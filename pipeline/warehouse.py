@@ -1,0 +1,171 @@
+"""The DuckDB warehouse file: read-only access, and build-then-replace publishing.
+
+DuckDB allows one read-write process or many read-only ones per file, never both. So no
+command ever writes the live file: a build copies it, changes the copy, checkpoints it and
+atomically renames it over the live path. Analysts' open read-only connections keep the old
+snapshot; new connections see the new one; a failed or killed build leaves the live file as
+it was. Builds are serialised by an advisory lock next to the file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from . import sqlfiles
+from .errors import InputError, PipelineError, WarehouseBusy
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
+BUILD_TAG = ".building-"
+
+
+def check_is_duckdb(path: Path) -> None:
+    """Raise InputError unless ``path`` is a DuckDB database file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except IsADirectoryError:
+        raise InputError(path, "is a directory, not a DuckDB warehouse file") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read warehouse: {exc.strerror}") from None
+    if head[8:12] != DUCKDB_MAGIC:
+        raise InputError(path, "not a DuckDB database file (wrong header); point --warehouse "
+                         "at a DuckDB file or at a new path")
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the published warehouse for reading; never takes the write lock."""
+    path = Path(path)
+    if not path.exists():
+        raise PipelineError(f"no warehouse at {path}; build it with `hkpipe run`")
+    check_is_duckdb(path)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise InputError(path, f"cannot open warehouse: {exc}") from None
+
+
+def _build_files(live: Path) -> list[Path]:
+    return sorted(live.parent.glob(f".{live.name}{BUILD_TAG}*"))
+
+
+@contextmanager
+def write_lock(live: Path, timeout: float) -> Iterator[None]:
+    """Hold the warehouse's advisory write lock; wait up to ``timeout`` s, then refuse."""
+    lock_path = live.parent / f".{live.name}.lock"
+    try:
+        fh = open(lock_path, "a+")
+    except OSError as exc:
+        raise InputError(live.parent, f"cannot create the lock file: {exc.strerror}") from None
+    with fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(
+                        f"another hkpipe command is writing {live} (lock {lock_path}); "
+                        f"gave up after {timeout:.0f} s, try again when it has finished"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def check_target(live: Path) -> None:
+    """Reject a warehouse path whose folder is missing, or that is not a DuckDB file."""
+    parent = live.parent
+    if not parent.is_dir():
+        raise InputError(live, f"folder {parent} does not exist; create it or choose another "
+                         "--warehouse path")
+    if live.exists():
+        check_is_duckdb(live)
+
+
+@contextmanager
+def build(live: str | Path, *, lock_timeout: float = 600.0
+          ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a read-write connection to a private copy of the warehouse; publish on success.
+
+    On a clean exit the copy is checkpointed, closed and renamed over ``live`` in one atomic
+    step. On any exception (or a kill) the copy is discarded and ``live`` is untouched. The
+    schema in ``sql/schema`` and views in ``sql/views`` are (re)applied to every build.
+    """
+    live = Path(live)
+    check_target(live)
+    with write_lock(live, lock_timeout):
+        # Under the lock no other build is running, so any build file left is from a killed run.
+        for stale in _build_files(live):
+            stale.unlink(missing_ok=True)
+        tmp = live.parent / f".{live.name}{BUILD_TAG}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        wal = Path(f"{tmp}.wal")
+        con = None
+        try:
+            try:
+                if live.exists():
+                    shutil.copyfile(live, tmp)
+                    live_wal = Path(f"{live}.wal")
+                    if live_wal.exists():  # someone wrote the live file directly; keep it
+                        shutil.copyfile(live_wal, wal)
+                con = duckdb.connect(str(tmp))
+            except OSError as exc:
+                raise InputError(live, f"cannot write a build next to the warehouse: "
+                                 f"{exc.strerror or exc}") from None
+            except duckdb.Error as exc:
+                raise InputError(live, f"cannot open the warehouse: {exc}") from None
+            apply_schema(con)
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            con = None
+            if wal.exists():
+                raise PipelineError(f"build {tmp} left a WAL after CHECKPOINT; not publishing")
+            _fsync(tmp)
+            os.replace(tmp, live)
+            _fsync(live.parent)
+        finally:
+            if con is not None:
+                con.close()
+            tmp.unlink(missing_ok=True)
+            wal.unlink(missing_ok=True)
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create tables (if missing), macros and views, with their comments. Idempotent."""
+    sqlfiles.apply_folder(con, "schema")
+    sqlfiles.apply_folder(con, "views")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def table_checksums(con: duckdb.DuckDBPyConnection, tables: list[str] | None = None
+                    ) -> dict[str, tuple[int, int]]:
+    """(row count, order-independent content hash) per base table: equal iff same content."""
+    if tables is None:
+        tables = [r[0] for r in con.execute(sqlfiles.query("meta/base_tables")).fetchall()]
+    out = {}
+    for name in tables:
+        # The relation API quotes the identifier itself: no SQL text is built here.
+        n, h = con.table(name).aggregate(
+            "count(*)::BIGINT, coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0)::VARCHAR"
+        ).fetchall()[0]
+        out[name] = (n, int(h))
+    return out

@@ -1,0 +1,4 @@
+-- Record one load per symbol.
+INSERT INTO load_runs VALUES ($run_id, $command, $source, $symbol, $rows_received,
+    $rows_inserted, $rows_updated, $rows_unchanged, $rows_kept, $first_date, $last_date,
+    $started_at, $finished_at)

@@ -1,0 +1,92 @@
+"""The hkpipe command as a user runs it: exit codes, JSON shape, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from .conftest import checksums
+
+
+def hkpipe(*args, env=None) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True,
+                          text=True, env=full_env, timeout=300)
+
+
+def test_every_command_has_help():
+    for cmd in ["run", "refresh", "load-seeds", "check", "import-prices", "report"]:
+        out = hkpipe(cmd, "--help")
+        if out.returncode == 2 and "invalid choice" in out.stderr:
+            continue  # command added by a later issue
+        assert out.returncode == 0, out.stderr
+        assert "usage: hkpipe" in out.stdout
+
+
+def test_check_json_shape(built_settings):
+    out = hkpipe("check", "--json", "--warehouse", str(built_settings.warehouse))
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["ok"] is True
+    assert isinstance(doc["claims"], list)
+    assert doc["checks"] and all(set(c) == {"name", "ok", "detail"} for c in doc["checks"])
+    assert {"integrity:prices_unique_per_day", "integrity:prices_high_ge_low"} <= {
+        c["name"] for c in doc["checks"]}
+
+
+def test_warehouse_from_environment_variable(tmp_path):
+    path = tmp_path / "env.duckdb"
+    out = hkpipe("load-seeds", env={"HKPIPE_WAREHOUSE": str(path)})
+    assert out.returncode == 0, out.stderr
+    assert path.exists()
+
+
+def test_check_fails_with_exit_1_on_a_bad_row(built_settings):
+    import duckdb
+    con = duckdb.connect(str(built_settings.warehouse))
+    # A row the loader would never let in, written behind its back (constraints dropped by
+    # copying into a table without them).
+    con.execute("CREATE TABLE p2 AS SELECT * FROM prices")
+    con.execute("DROP VIEW first_trading_day_returns; DROP VIEW price_coverage")
+    con.execute("DROP TABLE prices; ALTER TABLE p2 RENAME TO prices")
+    con.execute("INSERT INTO prices SELECT * FROM prices WHERE trade_date = DATE '2026-01-02'")
+    con.close()
+    out = hkpipe("check", "--warehouse", str(built_settings.warehouse))
+    assert out.returncode == 1
+    assert "FAIL  integrity:prices_unique_per_day" in out.stdout
+    assert "^HSI 2026-01-02" in out.stdout
+
+
+def test_not_a_duckdb_file_exits_2_and_names_it(tmp_path):
+    bad = tmp_path / "notes.duckdb"
+    bad.write_text("hello")
+    out = hkpipe("run", "--warehouse", str(bad))
+    assert out.returncode == 2
+    assert str(bad) in out.stderr and "not a DuckDB database file" in out.stderr
+    assert bad.read_text() == "hello"
+
+
+def test_malformed_seed_exits_2_with_file_line_field(built_settings, tmp_path):
+    import shutil
+    seeds = tmp_path / "seeds"
+    shutil.copytree(built_settings.seeds_dir, seeds)
+    idx = seeds / "indexes.csv"
+    lines = idx.read_text().splitlines()
+    lines[2] = lines[2].replace("2020-07-27", "2020-13-27")
+    idx.write_text("\n".join(lines) + "\n")
+    before = checksums(built_settings.warehouse)
+    out = hkpipe("load-seeds", "--warehouse", str(built_settings.warehouse),
+                 "--seeds-dir", str(seeds))
+    assert out.returncode == 2
+    assert "indexes.csv, line 3, field 'launch_date'" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert checksums(built_settings.warehouse) == before
+
+
+def test_check_without_warehouse_says_how_to_build_it(tmp_path):
+    out = hkpipe("check", "--warehouse", str(tmp_path / "none.duckdb"))
+    assert out.returncode != 0
+    assert "hkpipe run" in out.stderr

@@ -1,0 +1,91 @@
+"""Atomic publishing: readers in other processes are never blocked and never see a torn file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from pipeline import jobs, warehouse
+from pipeline.errors import InputError, WarehouseBusy
+
+from .conftest import checksums, query
+
+READER = textwrap.dedent("""
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("SELECT count(*) FROM load_runs").fetchone()[0], flush=True)
+    sys.stdin.readline()          # hold the connection open while the parent publishes
+    print(con.execute("SELECT count(*) FROM load_runs").fetchone()[0], flush=True)
+""")
+
+NEW_READER = textwrap.dedent("""
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("SELECT count(*) FROM load_runs").fetchone()[0], flush=True)
+""")
+
+
+def test_reader_keeps_its_snapshot_while_a_run_publishes(built_settings):
+    path = str(built_settings.warehouse)
+    reader = subprocess.Popen([sys.executable, "-c", READER, path], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        before = int(reader.stdout.readline())
+        jobs.run(built_settings)  # must not fail on the reader's open connection
+        out, err = reader.communicate("go\n", timeout=60)
+    finally:
+        reader.kill()
+    assert reader.returncode == 0, err
+    assert int(out.split()[0]) == before  # the open connection still sees its version
+    new = subprocess.run([sys.executable, "-c", NEW_READER, path], capture_output=True,
+                         text=True, check=True)
+    assert int(new.stdout) == before + 2  # a new connection sees the published run
+
+
+def test_failed_build_leaves_live_file_and_no_leftovers(built_settings):
+    before = checksums(built_settings.warehouse)
+    with pytest.raises(RuntimeError):
+        with warehouse.build(built_settings.warehouse) as con:
+            con.execute("DELETE FROM prices")
+            raise RuntimeError("boom")
+    assert checksums(built_settings.warehouse) == before
+    leftovers = [p.name for p in built_settings.warehouse.parent.iterdir()
+                 if p.name.startswith(".warehouse.duckdb.building")]
+    assert leftovers == []
+
+
+def test_stale_build_files_from_a_killed_run_are_removed(built_settings):
+    stale = built_settings.warehouse.parent / ".warehouse.duckdb.building-999999-deadbeef"
+    stale.write_bytes(b"half a database")
+    jobs.refresh(built_settings)
+    assert not stale.exists()
+
+
+def test_second_writer_waits_then_refuses_with_a_clear_message(built_settings):
+    with warehouse.write_lock(built_settings.warehouse, timeout=1):
+        with pytest.raises(WarehouseBusy, match="another hkpipe command is writing"):
+            with warehouse.build(built_settings.warehouse, lock_timeout=0.3):
+                pass
+
+
+def test_warehouse_that_is_not_duckdb_is_rejected_untouched(settings):
+    settings.warehouse.write_text("date,close\n2024-01-02,1\n")
+    with pytest.raises(InputError, match="not a DuckDB database file"):
+        jobs.run(settings)
+    assert settings.warehouse.read_text() == "date,close\n2024-01-02,1\n"
+
+
+def test_warehouse_in_missing_folder_is_rejected(settings, tmp_path):
+    from dataclasses import replace
+    s = replace(settings, warehouse=tmp_path / "nope" / "w.duckdb")
+    with pytest.raises(InputError, match="does not exist"):
+        jobs.run(s)
+    assert not (tmp_path / "nope").exists()
+
+
+def test_readers_see_a_consistent_file_after_publish(built_settings):
+    jobs.refresh(built_settings)
+    assert query(built_settings.warehouse, "SELECT count(*) FROM prices")[0][0] == 12209
