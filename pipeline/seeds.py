@@ -116,4 +116,83 @@ INDEXES = SeedSpec(
     rules=(_volume_means_known,),
 )
 
-SEEDS: tuple[SeedSpec, ...] = (INDEXES,)
+TIERS = ("core", "broad", "new_consumer", "none")
+REFORM_DATE = pd.Timestamp("2018-04-30").date()
+
+
+def _named(path: Path, frame: pd.DataFrame) -> None:
+    fail_first(path, frame, frame["name_en"].isna() & frame["name_zh"].isna(), "name_en",
+               "empty; name_en or name_zh is required")
+
+
+def _listing_before_delisting(path: Path, frame: pd.DataFrame) -> None:
+    bad = frame["delisting_date"].notna() & (frame["delisting_date"] <= frame["listing_date"])
+    fail_first(path, frame, bad, "delisting_date",
+               lambda r: f"{r['delisting_date']} is not after listing_date {r['listing_date']}")
+
+
+def _listed_since_reform(path: Path, frame: pd.DataFrame) -> None:
+    fail_first(path, frame, frame["listing_date"] < REFORM_DATE, "listing_date",
+               lambda r: f"{r['listing_date']} is before the 2018-04-30 listing reform")
+
+
+def _markers_known(path: Path, frame: pd.DataFrame) -> None:
+    bad = frame["markers"].notna() & ~frame["markers"].fillna("").str.fullmatch("[BPSW]*")
+    fail_first(path, frame, bad, "markers",
+               lambda r: f"{r['markers']!r} has letters other than the HKEX markers B, P, S, W")
+
+
+NEW_ECONOMY_LISTINGS = SeedSpec(
+    file="new_economy_listings.csv",
+    table="new_economy_listings",
+    columns=(
+        Column("stock_code", "code5", required=True),
+        Column("name_en"),
+        Column("name_zh"),
+        Column("board"),
+        Column("listing_date", "date", required=True),
+        Column("listing_type"),
+        Column("delisting_date", "date"),
+        Column("industry"),
+        Column("industry_scheme", required=True,
+               choices=("yahoo", "hsics", "source wording", "unknown")),
+        Column("markers"),
+        Column("tier", required=True, choices=TIERS),
+        Column("basis", required=True),
+        Column("source", required=True),
+    ),
+    key=("stock_code", "listing_date"),
+    rules=(_named, _listing_before_delisting, _listed_since_reform, _markers_known),
+)
+
+MARKET_EVENTS = SeedSpec(
+    file="market_events.csv",
+    table="market_events",
+    columns=(
+        Column("event_id", required=True),
+        Column("event", required=True),
+        Column("event_date", "date", required=True),
+        Column("announced_date", "date"),
+        Column("description"),
+        Column("source", required=True),
+    ),
+    key=("event_id",),
+)
+
+PUBLISHED_COUNTS = SeedSpec(
+    file="published_counts.csv",
+    table="published_counts",
+    columns=(
+        Column("as_of", required=True),
+        Column("metric", required=True),
+        Column("value", required=True),
+        Column("scope_note"),
+        Column("speaker", required=True),
+        Column("published"),
+        Column("source_url", required=True),
+        Column("note"),
+    ),
+    key=("as_of", "metric"),
+)
+
+SEEDS: tuple[SeedSpec, ...] = (INDEXES, NEW_ECONOMY_LISTINGS, MARKET_EVENTS, PUBLISHED_COUNTS)
