@@ -21,6 +21,9 @@ run: $(VENV)/.base  ## build the warehouse from the bundled snapshot (no network
 check: $(VENV)/.base  ## run the checks on the published warehouse
 	$(BIN)/hkpipe check
 
+report: $(VENV)/.base  ## write reports/report.md and .html with charts and GX Data Docs
+	$(BIN)/hkpipe report
+
 test: $(VENV)/.dev  ## run the test suite (no network)
 	$(BIN)/python -m pytest
 

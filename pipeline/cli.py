@@ -54,12 +54,27 @@ def _parser() -> argparse.ArgumentParser:
                    description="Validate every seed file and replace the seed tables; any "
                                "problem rejects the whole load, naming file, line and column.")
 
-    p = sub.add_parser("check", parents=[common],
-                       help="run integrity checks on the published warehouse",
-                       description="Run the checks on the published warehouse without "
-                                   "blocking readers. Exit 0 if all pass, 1 if any fails.")
+    p = sub.add_parser("check", parents=[common, seeds],
+                       help="run integrity checks, data-quality suites and the claim ledger",
+                       description="Run the integrity checks, the Great Expectations suites "
+                                   "and the claim ledger (seeds/claims.csv, read as it is now) "
+                                   "on the published warehouse, and record the verdicts in "
+                                   "claim_results without blocking readers. Exit 0 if all "
+                                   "pass and every verdict equals its expected one, 1 if not.")
     p.add_argument("--json", action="store_true",
-                   help='print {"ok", "checks": [{"name", "ok", "detail"}], "claims": [...]}')
+                   help='print {"ok", "checks": [{"name", "ok", "detail"}], "claims": [{"id", '
+                        '"statement", "measured", "verdict", "expected", "changed", ...}]}')
+    p.add_argument("--no-record", action="store_true",
+                   help="only read the warehouse; do not add the verdicts to claim_results")
+    p = sub.add_parser("report", parents=[common, seeds],
+                       help="write the Markdown/HTML report with charts and GX Data Docs",
+                       description="Write report.md and report.html with the claim table, the "
+                                   "data as-of dates, the sources and PNG charts, plus Great "
+                                   "Expectations Data Docs, from the published warehouse.")
+    p.add_argument("--out", metavar="DIR",
+                   help="output folder (env HKPIPE_REPORTS; default reports/)")
+    p.add_argument("--no-data-docs", action="store_true",
+                   help="skip the Great Expectations Data Docs (faster)")
     return parser
 
 
@@ -96,12 +111,47 @@ def _print_loads(outcome) -> None:
         print(f"  NOTE {note}")
 
 
+def _fmt(value) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _print_claims(outcome) -> None:
+    if not outcome.claims:
+        return
+    print("claims:")
+    rows = [("claim", "the article says", "measured", "verdict", "expected")]
+    for r in outcome.claims:
+        says = r.claim.statement if len(r.claim.statement) <= 48 else \
+            r.claim.statement[:45] + "..."
+        verdict = r.verdict + (f" (rounded: {r.rounded_verdict})" if r.rounded_verdict else "")
+        measured = f"{r.claim.measured} {_fmt(r.measured_value)}"
+        if len(r.measured_detail) <= 20:
+            measured += f" ({r.measured_detail})"
+        rows.append((r.claim.id, says, measured,
+                     verdict, r.claim.expected + ("  <- CHANGED" if r.changed else "")))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  " + "  ".join(f"{cell:<{w}}" for cell, w in zip(row[:4], widths,
+                                                                  strict=True)) + "  " + row[4])
+    for r in outcome.claims:
+        if r.changed:
+            print(f"  CHANGED {r.claim.id}: expected {r.claim.expected}, now {r.verdict} "
+                  f"({r.claim.comparison}; {r.claim.measured} = {_fmt(r.measured_value)}: "
+                  f"{r.measured_detail})")
+
+
 def _print_checks(outcome) -> None:
+    _print_claims(outcome)
+    print("checks:")
     width = max((len(c.name) for c in outcome.checks), default=10)
     for c in outcome.checks:
         print(f"  {'PASS' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}")
     failed = sum(not c.ok for c in outcome.checks)
-    print(f"{len(outcome.checks) - failed} passed, {failed} failed")
+    changed = sum(c.changed for c in outcome.claims)
+    print(f"{len(outcome.checks) - failed + len(outcome.claims) - changed} passed, "
+          f"{failed + changed} failed")
 
 
 def cmd_run(settings, args) -> int:
@@ -135,17 +185,33 @@ def cmd_load_seeds(settings, args) -> int:
 
 def cmd_check(settings, args) -> int:
     from . import jobs
-    outcome = jobs.check(settings)
+    outcome = jobs.check(settings, record=not args.no_record)
     if args.json:
         print(json.dumps({"ok": outcome.ok, "checks": [c.as_dict() for c in outcome.checks],
-                          "claims": []}, indent=2, default=str))
+                          "claims": [c.as_dict() for c in outcome.claims]},
+                         indent=2, default=str))
     else:
         _print_checks(outcome)
     return EXIT_OK if outcome.ok else EXIT_CHECK
 
 
+def cmd_report(settings, args) -> int:
+    from . import jobs
+    out = Path(args.out) if args.out else settings.reports_dir
+    outcome, rep = jobs.report(settings, out, data_docs=not args.no_data_docs)
+    print(f"wrote {rep.markdown} and {rep.html}")
+    for chart in rep.charts:
+        print(f"  chart {chart}")
+    if rep.data_docs:
+        print(f"  GX Data Docs {rep.data_docs}")
+    changed = [c for c in outcome.claims if c.changed]
+    for c in changed:
+        print(f"  CHANGED {c.claim.id}: expected {c.claim.expected}, now {c.verdict}")
+    return EXIT_OK if outcome.ok else EXIT_CHECK
+
+
 COMMANDS = {"run": cmd_run, "refresh": cmd_refresh, "load-seeds": cmd_load_seeds,
-            "check": cmd_check}
+            "check": cmd_check, "report": cmd_report}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,12 +34,15 @@ class SeedSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     rules: tuple[Callable[[Path, pd.DataFrame], None], ...] = field(default=())
+    optional: bool = False  # a missing file loads an empty table
 
 
 def read_seed(seeds_dir: Path, spec: SeedSpec, *, today: date | None = None) -> pd.DataFrame:
     """Read and validate one seed file; return its columns typed, in declared order."""
     path = Path(seeds_dir) / spec.file
     names = [c.name for c in spec.columns]
+    if spec.optional and not path.exists():
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in [*names, LINE]})
     raw = read_table(path, [c.name for c in spec.columns if c.required],
                      [c.name for c in spec.columns if not c.required])
     limit = pd.Timestamp(today or hk_today())
@@ -195,4 +198,20 @@ PUBLISHED_COUNTS = SeedSpec(
     key=("as_of", "metric"),
 )
 
-SEEDS: tuple[SeedSpec, ...] = (INDEXES, NEW_ECONOMY_LISTINGS, MARKET_EVENTS, PUBLISHED_COUNTS)
+INDEX_CONSTITUENTS = SeedSpec(
+    file="index_constituents.csv",
+    table="index_constituents",
+    columns=(
+        Column("symbol", required=True),
+        Column("stock_code", "code5", required=True),
+        Column("name"),
+        Column("industry"),
+        Column("as_of", "date", required=True),
+        Column("source", required=True),
+    ),
+    key=("symbol", "stock_code", "as_of"),
+    optional=True,  # no sourced constituent list exists for the bundled indexes
+)
+
+SEEDS: tuple[SeedSpec, ...] = (INDEXES, NEW_ECONOMY_LISTINGS, MARKET_EVENTS, PUBLISHED_COUNTS,
+                               INDEX_CONSTITUENTS)

@@ -1,0 +1,74 @@
+"""The Hong Kong exchange calendar (XHKG) and the documented exceptions to it.
+
+exchange_calendars is right for almost every day since 1986, but not all: it lists two 2023
+all-day closures as sessions and applies Buddha's Birthday before 1999. Those days, known data
+gaps and inspected large moves are listed with their sources in
+``expectations/xhkg_exceptions.csv``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from .csvio import fail_first, parse_dates, read_table
+from .settings import EXPECTATIONS_DIR
+
+EXCEPTIONS_FILE = EXPECTATIONS_DIR / "xhkg_exceptions.csv"
+KINDS = ("closure", "calendar_gap", "data_gap", "extra_session", "large_move")
+CALENDAR_START = "1986-01-01"
+
+
+@cache
+def _calendar():
+    import exchange_calendars as xcals  # 0.3 s to import: only where a session is needed
+
+    return xcals.get_calendar("XHKG", start=CALENDAR_START)
+
+
+def sessions(start: date | str, end: date | str) -> pd.DatetimeIndex:
+    """XHKG sessions from start to end inclusive, as calendar-library dates (no exceptions)."""
+    cal = _calendar()
+    start, end = pd.Timestamp(start), min(pd.Timestamp(end), cal.last_session)
+    if start > end:
+        return pd.DatetimeIndex([])
+    return cal.sessions_in_range(start, end)
+
+
+def last_completed_session(now: pd.Timestamp | None = None) -> date:
+    """The last XHKG session whose close has passed, in Hong Kong time, minus known closures."""
+    cal = _calendar()
+    now = (now or pd.Timestamp.now(tz="UTC")).tz_convert("UTC")
+    closed = {d for d, s in exception_days("closure").items() if "*" in s}
+    session = cal.minute_to_past_session(now.floor("min"))
+    while session.date() in closed:
+        session = cal.previous_session(session)
+    return session.date()
+
+
+@cache
+def exceptions(path: Path = EXCEPTIONS_FILE) -> pd.DataFrame:
+    """The documented exceptions: date, symbol ('*' for all), kind, reason, source."""
+    frame = read_table(path, ["date", "symbol", "kind", "reason", "source"])
+    frame["date"] = parse_dates(path, frame, "date", required=True).dt.date
+    fail_first(path, frame, ~frame["kind"].isin(KINDS), "kind",
+               lambda r: f"{r['kind']!r} is not one of {', '.join(KINDS)}")
+    return frame.drop(columns="_line")
+
+
+def exception_days(kind: str) -> dict[date, set[str]]:
+    """date -> symbols ('*' = every symbol) for one kind of exception."""
+    frame = exceptions()
+    out: dict[date, set[str]] = {}
+    for day, symbol in frame.loc[frame["kind"] == kind, ["date", "symbol"]].itertuples(
+            index=False):
+        out.setdefault(day, set()).add(symbol)
+    return out
+
+
+def applies(days: dict[date, set[str]], symbol: str, day: date) -> bool:
+    found = days.get(day, ())
+    return "*" in found or symbol in found

@@ -1,0 +1,24 @@
+-- A symbol's first trading day of a year against the last trading day before it.
+-- Items: change (percent), change_1dp (rounded as an article would), close, prev_close.
+-- The change is rounded to 1e-6 percentage points so that binary floating-point noise cannot
+-- decide a comparison (102.8 / 100 - 1 is 0.028000000000000025).
+WITH first_days AS (
+    SELECT * REPLACE (round(pct_change, 6) AS pct_change) FROM first_trading_day_returns
+    WHERE symbol = $symbol AND year = $year
+),
+
+items AS (
+    SELECT 'change' AS item, pct_change AS value,
+           format('{} closed {:.2f} on {} against {:.2f} on {}', symbol, close, trade_date,
+                  prev_close, prev_trade_date) AS detail
+    FROM first_days
+    UNION ALL
+    SELECT 'change_1dp', round(pct_change, 1), 'the change rounded to one decimal'
+    FROM first_days
+    UNION ALL
+    SELECT 'close', close, trade_date::VARCHAR FROM first_days
+    UNION ALL
+    SELECT 'prev_close', prev_close, prev_trade_date::VARCHAR FROM first_days
+)
+
+SELECT item, value, detail FROM items

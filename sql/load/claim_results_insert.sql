@@ -1,0 +1,5 @@
+-- Record one claim verdict of a check run.
+INSERT INTO claim_results VALUES ($run_id, $checked_at, $command,
+    (SELECT max(trade_date) FROM prices WHERE symbol = '^HSI'), $claim_id, $statement,
+    $measured_item, $measured, $measured_detail, $comparison, $verdict, $expected, $changed,
+    $rounded_comparison, $rounded_verdict, $evidence::JSON, $note)

@@ -1,0 +1,2 @@
+-- Store a suite result (replacing one with the same key).
+INSERT OR REPLACE INTO dq_validations VALUES ($suite, $cache_key, $success, $detail, $validated_at)

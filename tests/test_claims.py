@@ -1,0 +1,256 @@
+"""The claim ledger: each claim's SQL on small hand-made data, the verdict logic, the CI gate."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from dataclasses import replace
+
+import duckdb
+import pytest
+
+from pipeline import jobs, warehouse
+from pipeline.checks import claims
+from pipeline.errors import InputError
+
+from .conftest import SEEDS, query
+from .test_cli import hkpipe
+
+LEDGER = SEEDS / "claims.csv"
+
+
+@pytest.fixture
+def con():
+    """An empty warehouse schema in memory, for hand-made rows."""
+    c = duckdb.connect()
+    warehouse.apply_schema(c)
+    yield c
+    c.close()
+
+
+def add_closes(con, symbol, rows):
+    for day, close in rows:
+        con.execute("INSERT INTO prices (symbol, trade_date, close, source, loaded_at) "
+                    "VALUES (?, ?, ?, 'test', now()::TIMESTAMP)", [symbol, day, close])
+
+
+def claim(query, params, comparison, rounded=None, measured="change"):
+    return claims.Claim("c", "s", query, params, measured, comparison, rounded, "holds", "", 2)
+
+
+def verdict(con, c):
+    return claims.evaluate(con, [c], LEDGER)[0]
+
+
+def test_first_day_change_uses_the_first_session_even_when_it_is_not_2_january(con):
+    # 2022 opened on Monday 3 January; the previous session was Friday 31 December.
+    add_closes(con, "X", [("2021-12-30", 100.0), ("2021-12-31", 100.0),
+                          ("2022-01-03", 102.9), ("2022-01-04", 50.0)])
+    r = verdict(con, claim("first_day_change", {"symbol": "X", "year": 2022}, "change > 2.8",
+                           "change_1dp >= 2.8"))
+    assert r.measured_value == pytest.approx(2.9)
+    assert "2022-01-03" in r.measured_detail and "2021-12-31" in r.measured_detail
+    assert (r.verdict, r.rounded_verdict) == ("holds", "holds")
+
+
+def test_more_than_is_strict_and_the_rounded_reading_is_separate(con):
+    add_closes(con, "X", [("2025-12-31", 100.0), ("2026-01-02", 102.76)])
+    r = verdict(con, claim("first_day_change", {"symbol": "X", "year": 2026}, "change > 2.8",
+                           "change_1dp >= 2.8"))
+    assert (r.verdict, r.rounded_verdict) == ("fails", "holds")
+    add_closes(con, "Y", [("2025-12-31", 100.0), ("2026-01-02", 102.8)])
+    r = verdict(con, claim("first_day_change", {"symbol": "Y", "year": 2026}, "change > 2.8"))
+    assert r.verdict == "fails"  # exactly 2.8 is not more than 2.8
+
+
+def best_since(con, symbol):
+    return verdict(con, claim("best_start_since", {"symbol": symbol, "year": 2026,
+                                                   "since": 2013},
+                              "target > best_between and since >= target", measured="target"))
+
+
+def year_rows(changes: dict[int, float]):
+    rows = []
+    for year, pct in changes.items():
+        rows += [(f"{year - 1}-12-31", 100.0), (f"{year}-01-02", 100.0 * (1 + pct / 100))]
+    return sorted(rows)
+
+
+def test_best_start_since_holds_with_a_tie_against_the_year_named(con):
+    changes = {y: 1.0 for y in range(2013, 2027)}
+    changes[2013] = 2.5
+    changes[2026] = 2.5  # a tie with 2013: "best since 2013" still holds
+    add_closes(con, "X", year_rows(changes))
+    r = best_since(con, "X")
+    assert r.verdict == "holds"
+    assert r.measured_value == pytest.approx(2.5)
+
+
+def test_best_start_since_fails_on_a_tie_between(con):
+    changes = {y: 1.0 for y in range(2013, 2027)}
+    changes[2013], changes[2026], changes[2019] = 3.0, 2.5, 2.5  # 2019 equals 2026
+    add_closes(con, "X", year_rows(changes))
+    assert best_since(con, "X").verdict == "fails"
+
+
+def test_best_start_since_fails_when_the_year_named_was_lower(con):
+    changes = {y: 1.0 for y in range(2013, 2027)}
+    changes[2013], changes[2026] = 2.0, 2.5
+    add_closes(con, "X", year_rows(changes))
+    assert best_since(con, "X").verdict == "fails"
+
+
+def test_best_start_since_is_unverifiable_with_a_year_missing(con):
+    changes = {y: 1.0 for y in range(2013, 2027)}
+    add_closes(con, "X", [r for r in year_rows(changes) if not r[0].startswith("2017")])
+    assert best_since(con, "X").verdict == "unverifiable"
+
+
+def test_event_claim_unverifiable_when_event_unknown(con):
+    c = claim("event_date", {"event_id": "nope"}, "year = 2025 and month = 5", measured="month")
+    assert verdict(con, c).verdict == "unverifiable"
+    con.execute("INSERT INTO market_events VALUES ('e', 'launch', DATE '2025-05-06', NULL, "
+                "NULL, 'src')")
+    c = claim("event_date", {"event_id": "e"}, "year = 2025 and month = 5", measured="month")
+    assert verdict(con, c).verdict == "holds"
+    c = claim("event_date", {"event_id": "e"}, "year = 2025 and month = 6", measured="month")
+    assert verdict(con, c).verdict == "fails"
+
+
+def test_constituent_claim_unverifiable_without_a_list_and_measured_with_one(con):
+    c = claim("index_constituents", {"symbol": "T"}, "companies = 100 and industries = 6",
+              measured="companies")
+    assert verdict(con, c).verdict == "unverifiable"
+    for i in range(100):
+        con.execute("INSERT INTO index_constituents VALUES ('T', ?, NULL, ?, DATE '2025-12-09',"
+                    " 'src')", [f"{i:05d}", f"industry {i % 6}"])
+    r = verdict(con, c)
+    assert (r.verdict, r.measured_value) == ("holds", 100)
+
+
+def test_judge_needs_every_item():
+    assert claims.judge("a > 1 and b <= a", {"a": 2.0, "b": 2.0}) == "holds"
+    assert claims.judge("a > 1 and b < a", {"a": 2.0, "b": 2.0}) == "fails"
+    assert claims.judge("a > 1 and b < a", {"a": 2.0}) == "unverifiable"
+    assert claims.judge("a > 1", {"a": None}) == "unverifiable"
+
+
+def write_ledger(tmp_path, edit):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    with open(seeds / "claims.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    edit(rows)
+    with open(seeds / "claims.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return seeds
+
+
+def test_malformed_comparison_names_line_and_field(tmp_path):
+    def edit(rows):
+        rows[1]["comparison"] = "target >> best_between"
+    seeds = write_ledger(tmp_path, edit)
+    with pytest.raises(InputError) as err:
+        claims.read_ledger(seeds / "claims.csv")
+    assert (err.value.line, err.value.field) == (3, "comparison")
+
+
+def test_measured_values_equal_an_independent_computation(built_settings):
+    out = jobs.check(built_settings)
+    got = {r.claim.id: r for r in out.claims}
+    with open(SEEDS / "prices" / "HSI.csv", newline="") as fh:
+        closes = {r["date"]: float(r["close"]) for r in csv.DictReader(fh)}
+    change = (closes["2026-01-02"] / closes["2025-12-31"] - 1) * 100
+    assert got["hsi_first_day_2026_gain_over_2_8pct"].measured_value == pytest.approx(change)
+    assert got["hsi_first_day_2026_gain_over_2_8pct"].verdict == "fails"  # 2.76 is not > 2.8
+    assert got["hsi_best_start_since_2013"].measured_value == pytest.approx(change)
+    assert got["hsi_best_start_since_2013"].verdict == "holds"
+    from .test_new_economy import pandas_count
+    assert got["new_economy_listings_over_400"].measured_value == pandas_count(
+        "2025-12-31", {"core", "broad"})
+    assert not [r.claim.id for r in out.claims if r.changed]
+    assert out.ok
+
+
+def test_check_records_one_row_per_claim_per_run(built_settings):
+    n_claims = len(claims.read_ledger(LEDGER))
+    before = query(built_settings.warehouse, "SELECT count(*) FROM claim_results")[0][0]
+    jobs.check(built_settings)
+    jobs.check(built_settings)
+    rows = query(built_settings.warehouse, "SELECT run_id, count(*), any_value(prices_as_of) "
+                 "FROM claim_results GROUP BY run_id")
+    assert sum(n for _, n, _ in rows) == before + 2 * n_claims
+    assert {n for _, n, _ in rows} == {n_claims}
+    assert {str(d) for _, _, d in rows} == {"2026-08-21"}
+
+
+def test_check_exits_1_when_an_expected_verdict_is_edited(built_settings, tmp_path):
+    def edit(rows):
+        next(r for r in rows if r["id"] == "hsi_best_start_since_2013")["expected"] = "fails"
+    seeds = write_ledger(tmp_path, edit)
+    out = hkpipe("check", "--warehouse", str(built_settings.warehouse), "--seeds-dir",
+                 str(seeds))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "CHANGED hsi_best_start_since_2013: expected fails, now holds" in out.stdout
+    doc = json.loads(hkpipe("check", "--json", "--no-record", "--warehouse",
+                            str(built_settings.warehouse), "--seeds-dir", str(seeds)).stdout)
+    changed = [c for c in doc["claims"] if c["changed"]]
+    assert [c["id"] for c in changed] == ["hsi_best_start_since_2013"]
+    assert set(changed[0]) >= {"id", "statement", "measured", "verdict", "expected", "changed"}
+
+
+def test_injected_bad_price_row_fails_the_suite_naming_the_expectation(built_settings):
+    con = duckdb.connect(str(built_settings.warehouse))
+    # A close above the high on a Sunday: the loader would refuse it, so write it directly.
+    con.execute("INSERT INTO prices VALUES ('^HSI', DATE '2026-08-23', 25000, 25100, 24900, "
+                "25200, NULL, NULL, NULL, 'test', now()::TIMESTAMP)")
+    con.close()
+    out = hkpipe("check", "--no-record", "--warehouse", str(built_settings.warehouse))
+    assert out.returncode == 1
+    assert "FAIL  gx:prices" in out.stdout
+    assert "expect_column_pair_values_a_to_be_greater_than_b [high >= close]" in out.stdout
+    assert "expect_column_values_to_be_in_set [every day an XHKG session or documented]" \
+        in out.stdout
+    assert "2026-08-23" in out.stdout
+
+
+def test_missing_session_fails_the_sessions_suite(built_settings):
+    con = duckdb.connect(str(built_settings.warehouse))
+    con.execute("DELETE FROM prices WHERE symbol = '^HSI' AND trade_date = DATE '2024-03-15'")
+    con.close()
+    out = jobs.check(replace(built_settings), record=False)
+    failed = {c.name: c.detail for c in out.checks if not c.ok}
+    assert "gx:prices_sessions" in failed
+    assert "^HSI 2024-03-15" in failed["gx:prices_sessions"]
+
+
+def test_report_writes_markdown_html_and_charts(built_settings, tmp_path):
+    out = hkpipe("report", "--warehouse", str(built_settings.warehouse), "--out",
+                 str(tmp_path / "rep"))
+    assert out.returncode == 0, out.stderr
+    md = (tmp_path / "rep" / "report.md").read_text()
+    assert "hsi_first_day_2026_gain_over_2_8pct" in md and "2.76" in md
+    assert "no daily values in the warehouse" in md  # HKEX Tech 100 said plainly
+    for name in ["hsi_first_day_change", "new_economy_by_year", "new_economy_vs_published"]:
+        png = tmp_path / "rep" / "charts" / f"{name}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"charts/{name}.png" in md
+    assert "<table" in (tmp_path / "rep" / "report.html").read_text()
+    docs = tmp_path / "rep" / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site"
+    assert (docs / "index.html").exists()
+    assert any((docs / "validations").rglob("*.html"))
+
+
+def test_undocumented_large_move_fails_but_documented_crash_days_pass(built_settings):
+    con = duckdb.connect(str(built_settings.warehouse))
+    # A close-only row (no OHLC), so only the daily-change rule can catch a 20% jump.
+    con.execute("UPDATE prices SET close = close * 1.2 WHERE symbol = '^HSI' "
+                "AND trade_date = DATE '1987-03-16'")
+    con.close()
+    out = jobs.check(built_settings, record=False)
+    failed = {c.name: c.detail for c in out.checks if not c.ok}
+    assert set(failed) == {"gx:prices"}
+    assert "[daily change within 10% unless documented]: 2 unexpected" in failed["gx:prices"]
