@@ -1,7 +1,7 @@
 """The ``hkpipe`` command: argument parsing and printing only; the work is in ``jobs``.
 
 Exit codes: 0 all good, 1 a check failed, 2 bad input or usage, 3 another failure
-(network, lock held by another run).
+(a price source failed, the lock is held by another run).
 """
 
 from __future__ import annotations
@@ -39,15 +39,33 @@ def _parser() -> argparse.ArgumentParser:
                        description="The main job: validate and load the curated seeds and the "
                                    "price history, publish the warehouse atomically, then run "
                                    "every check. Exit 1 if a check fails.")
-    p.add_argument("--source", choices=["snapshot"], default="snapshot",
-                   help="where prices come from: the bundled snapshot (default)")
+    p.add_argument("--source", choices=["auto", "snapshot", "yahoo"], default="auto",
+                   help="auto (default): Yahoo when reachable, else the bundled snapshot; "
+                        "snapshot: bundled data only, no network; yahoo: the snapshot, then "
+                        "Yahoo from where it ends (fails if Yahoo fails)")
 
     p = sub.add_parser("refresh", parents=[common, seeds],
                        help="load new prices and publish",
                        description="Load prices for every index in seeds/indexes.csv that the "
-                                   "source serves; publish atomically (all or nothing).")
-    p.add_argument("--source", choices=["snapshot"], default="snapshot",
-                   help="where prices come from (default: snapshot)")
+                                   "source serves; publish atomically, all or nothing. A Yahoo "
+                                   "refresh fetches from a few sessions before the last stored "
+                                   "day (so revisions are taken) to the last completed XHKG "
+                                   "session, with retries; indexes with no Yahoo symbol are "
+                                   "skipped and named.")
+    p.add_argument("--source", choices=["snapshot", "yahoo"], default="yahoo",
+                   help="yahoo (default) or the bundled snapshot")
+    p.add_argument("--full", action="store_true",
+                   help="re-fetch the whole history instead of the recent sessions")
+
+    p = sub.add_parser("import-prices", parents=[common],
+                       help="load a CSV export of daily prices for one symbol",
+                       description="Load a CSV export (header: date, close, and any of open, "
+                                   "high, low, adj_close, volume, turnover_hkd) for a series "
+                                   "Yahoo lacks, through the same validation and upsert; rows "
+                                   "are recorded with source import:<file name>.")
+    p.add_argument("--symbol", required=True,
+                   help="symbol to store the rows under (e.g. HKEXT100)")
+    p.add_argument("file", metavar="FILE.csv", help="the CSV file")
 
     sub.add_parser("load-seeds", parents=[common, seeds],
                    help="validate and load the curated seed tables",
@@ -161,6 +179,8 @@ def cmd_run(settings, args) -> int:
     outcome = jobs.run(settings, source=args.source)
     _print_loads(outcome)
     print(f"published {settings.warehouse} (run {outcome.run_id})")
+    print(f"PRICES FROM: {outcome.source_used.upper()}; data as of: "
+          + ", ".join(f"{symbol} {day}" for symbol, day in sorted(outcome.as_of.items())))
     _print_checks(outcome)
     return EXIT_OK if outcome.ok else EXIT_CHECK
 
@@ -168,7 +188,15 @@ def cmd_run(settings, args) -> int:
 def cmd_refresh(settings, args) -> int:
     from . import jobs
     _ensure_default_folder(settings)
-    outcome = jobs.refresh(settings, source=args.source)
+    outcome = jobs.refresh(settings, source=args.source, full=args.full)
+    _print_loads(outcome)
+    print(f"published {settings.warehouse} (run {outcome.run_id})")
+    return EXIT_OK
+
+
+def cmd_import_prices(settings, args) -> int:
+    from . import jobs
+    outcome = jobs.import_prices(settings, args.symbol, Path(args.file))
     _print_loads(outcome)
     print(f"published {settings.warehouse} (run {outcome.run_id})")
     return EXIT_OK
@@ -211,7 +239,7 @@ def cmd_report(settings, args) -> int:
 
 
 COMMANDS = {"run": cmd_run, "refresh": cmd_refresh, "load-seeds": cmd_load_seeds,
-            "check": cmd_check, "report": cmd_report}
+            "check": cmd_check, "report": cmd_report, "import-prices": cmd_import_prices}
 
 if __name__ == "__main__":
     sys.exit(main())

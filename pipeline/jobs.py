@@ -1,4 +1,4 @@
-"""Use cases: run, refresh, load_seeds, import_prices, check. The CLI and the flows call these.
+"""Use cases: run, refresh, load_seeds, import_prices, check, report. The CLI and flows call these.
 
 Every job reads and validates all its input first, then changes the warehouse in one build that
 is published atomically (see ``warehouse.build``), so bad input or a failure changes nothing.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,8 @@ class Outcome:
     checks: list[CheckResult] = field(default_factory=list)
     claims: list[claims.ClaimResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    source_used: str = ""
+    as_of: dict[str, date] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -54,12 +57,84 @@ def read_seeds(seeds_dir: Path) -> dict[str, pd.DataFrame]:
     return {spec.table: seeds.read_seed(seeds_dir, spec) for spec in seeds.SEEDS}
 
 
-def fetch_prices(settings: Settings, source: str, registry: pd.DataFrame
-                 ) -> dict[str, pd.DataFrame]:
-    if source == "snapshot":
-        from .sources import snapshot
-        return snapshot.fetch(settings.seeds_dir, registry)
-    raise PipelineError(f"unknown source {source!r}")
+def snapshot_prices(settings: Settings, registry: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    from .sources import snapshot
+
+    return snapshot.fetch(settings.seeds_dir, registry)
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    """One Yahoo request: store ``yahoo_symbol``'s bars from start to end under ``symbol``."""
+
+    symbol: str
+    yahoo_symbol: str
+    start: date
+    end: date
+
+
+REVISION_SESSIONS = 5  # re-fetch this many stored sessions, so Yahoo's revisions are taken
+FULL_HISTORY_START = date(1980, 1, 1)
+
+
+def _stored_last_dates(settings: Settings) -> dict[str, date]:
+    if not settings.warehouse.exists():
+        return {}
+    con = warehouse.connect_read_only(settings.warehouse)
+    try:
+        return dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
+    finally:
+        con.close()
+
+
+def plan_yahoo(settings: Settings, registry: pd.DataFrame, *, full: bool = False,
+               known_last: dict[str, date] | None = None) -> tuple[list[FetchPlan], list[str]]:
+    """What to ask Yahoo for: per registered index with a Yahoo symbol, from a few sessions
+    before its last stored day (or all history) to the last completed XHKG session."""
+    from . import calendar
+
+    end = calendar.last_completed_session(settings.clock())
+    last = _stored_last_dates(settings)
+    for symbol, day in (known_last or {}).items():
+        last[symbol] = max(day, last.get(symbol, day))
+    plans, notes = [], []
+    for row in registry.itertuples(index=False):
+        if not row.yahoo_symbol:
+            notes.append(f"{row.symbol} ({row.name}): no Yahoo symbol, not refreshed. "
+                         f"{row.data_source}")
+            continue
+        start = FULL_HISTORY_START
+        if not full and row.symbol in last:
+            recent = calendar.sessions(last[row.symbol] - timedelta(days=40), last[row.symbol])
+            start = (recent[-REVISION_SESSIONS].date() if len(recent) >= REVISION_SESSIONS
+                     else last[row.symbol])
+        plans.append(FetchPlan(row.symbol, row.yahoo_symbol, start, end))
+    return plans, notes
+
+
+def fetch_planned(settings: Settings, plan: FetchPlan, *, attempts: int | None = None
+                  ) -> pd.DataFrame:
+    """Fetch one plan from Yahoo (with the configured retries); the frame carries ``symbol``."""
+    from .sources import yahoo
+
+    frame = yahoo.fetch(plan.yahoo_symbol, plan.start, plan.end,
+                        timeout=settings.yahoo_timeout,
+                        attempts=attempts or settings.yahoo_attempts)
+    return frame.assign(symbol=plan.symbol)
+
+
+def fetch_yahoo(settings: Settings, registry: pd.DataFrame, *, full: bool = False,
+                known_last: dict[str, date] | None = None
+                ) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """All or nothing: every planned symbol is fetched, or the first failure is raised."""
+    plans, notes = plan_yahoo(settings, registry, full=full, known_last=known_last)
+    frames = {p.symbol: fetch_planned(settings, p) for p in plans}
+    for p in plans:
+        f = frames[p.symbol]
+        notes.append(f"{p.symbol}: Yahoo served {len(f)} bars "
+                     f"{f['trade_date'].min().date()}..{f['trade_date'].max().date()} "
+                     f"(asked {p.start}..{p.end})")
+    return frames, notes
 
 
 def _assert_integrity(con) -> list[CheckResult]:
@@ -72,16 +147,18 @@ def _assert_integrity(con) -> list[CheckResult]:
 
 def _write(settings: Settings, outcome: Outcome, command: str, *,
            seed_frames: dict[str, pd.DataFrame] | None = None,
-           price_frames: dict[str, pd.DataFrame] | None = None, source: str = "",
+           prices: list[tuple[str, dict[str, pd.DataFrame]]] = (),
            evaluate: bool = False) -> None:
+    """One build: replace seeds, upsert each (source, frames) in order, check, publish."""
     ledger = claims.read_ledger(settings.seeds_dir / "claims.csv") if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout) as con:
         for table, frame in (seed_frames or {}).items():
             outcome.seeds[table] = load.replace_seed(con, table, seeds.frame_for_table(frame))
-        if price_frames:
-            batch = pd.concat(price_frames.values(), ignore_index=True)
-            outcome.loads += load.upsert_prices(con, batch, source=source,
-                                                run_id=outcome.run_id, command=command)
+        for source, frames in prices:
+            if frames:
+                batch = pd.concat(frames.values(), ignore_index=True)
+                outcome.loads += load.upsert_prices(con, batch, source=source,
+                                                    run_id=outcome.run_id, command=command)
         outcome.checks = _assert_integrity(con)
         if ledger is not None:
             _evaluate(con, settings, outcome, command, ledger, record=True)
@@ -92,6 +169,8 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     """Claims and data-quality suites on ``con``; with ``record``, store the results in it."""
     if not outcome.checks:
         outcome.checks = integrity.run(con)
+    outcome.checks += freshness(con, settings)
+    outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
     outcome.claims = claims.evaluate(con, ledger, settings.seeds_dir / "claims.csv")
     rows = [r.as_dict() for r in outcome.claims]
     batches = quality.prices_batches(con) + [
@@ -113,24 +192,86 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
                 "evidence": json.dumps(r["evidence"]), "note": r["note"]})
 
 
-def run(settings: Settings, *, source: str = "snapshot") -> Outcome:
-    """The main job: load seeds and prices, check everything, record, publish once."""
+def run(settings: Settings, *, source: str = "auto") -> Outcome:
+    """The main job: load seeds and prices, check everything, record, publish once.
+
+    ``source``: ``snapshot`` (bundled data only), ``yahoo`` (the snapshot, then Yahoo from where
+    it ends), or ``auto`` (Yahoo when reachable, else the snapshot; a DNS or connection failure
+    means unreachable, a rate limit or an empty answer is an error).
+    """
+    from .errors import SourceError
+
     outcome = Outcome(new_run_id(), settings.warehouse)
     seed_frames = read_seeds(settings.seeds_dir)
-    prices = fetch_prices(settings, source, seed_frames["indexes"])
-    _write(settings, outcome, "run", seed_frames=seed_frames, price_frames=prices,
-           source=source, evaluate=True)
-    outcome.notes += _missing_data_notes(seed_frames["indexes"], prices)
+    registry = seed_frames["indexes"]
+    snapshot = snapshot_prices(settings, registry)
+    prices = [("snapshot", snapshot)]
+    if source in ("yahoo", "auto"):
+        known = {s: f["trade_date"].max().date() for s, f in snapshot.items()}
+        try:
+            frames, notes = fetch_yahoo(settings, registry, known_last=known)
+            prices.append(("yahoo", frames))
+            outcome.notes += notes
+            outcome.source_used = "yahoo"
+        except SourceError as exc:
+            if source == "yahoo" or exc.kind != "unreachable":
+                raise
+            outcome.notes.append(f"Yahoo is unreachable ({exc}); USING THE BUNDLED SNAPSHOT")
+            outcome.source_used = "snapshot"
+    else:
+        outcome.source_used = "snapshot"
+    _write(settings, outcome, "run", seed_frames=seed_frames, prices=prices, evaluate=True)
+    outcome.notes += _missing_data_notes(registry, {s for _, f in prices for s in f})
     return outcome
 
 
-def refresh(settings: Settings, *, source: str = "snapshot") -> Outcome:
-    """Load prices from ``source`` for every registered index that it serves; publish."""
+def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False) -> Outcome:
+    """Load prices from ``source`` for every registered index it serves; publish all or nothing.
+
+    Yahoo refreshes are incremental (from a few sessions before the last stored day to the last
+    completed session) unless ``full``.
+    """
     outcome = Outcome(new_run_id(), settings.warehouse)
     registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
-    prices = fetch_prices(settings, source, registry)
-    _write(settings, outcome, "refresh", price_frames=prices, source=source)
-    outcome.notes += _missing_data_notes(registry, prices)
+    if source == "yahoo":
+        frames, notes = fetch_yahoo(settings, registry, full=full)
+        outcome.notes += notes
+    elif source == "snapshot":
+        frames = snapshot_prices(settings, registry)
+    else:
+        raise PipelineError(f"unknown source {source!r}")
+    outcome.source_used = source
+    publish_prices(settings, outcome, source, frames, command="refresh")
+    if source == "snapshot":
+        outcome.notes += _missing_data_notes(registry, set(frames))
+    return outcome
+
+
+def publish_prices(settings: Settings, outcome: Outcome, source: str,
+                   frames: dict[str, pd.DataFrame], *, command: str) -> Outcome:
+    """Upsert already-fetched frames from ``source`` in one build and publish it."""
+    _write(settings, outcome, command, prices=[(source, frames)])
+    return outcome
+
+
+SYMBOL_PATTERN = r"[A-Za-z0-9^][A-Za-z0-9^.=_-]{0,19}"
+
+
+def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
+    """Load an analyst's CSV export for ``symbol`` through the same validation and upsert."""
+    import re
+
+    from .errors import InputError
+    from .prices import read_price_csv
+
+    if not re.fullmatch(SYMBOL_PATTERN, symbol):
+        raise InputError(None, f"symbol {symbol!r} is not valid: 1-20 letters, digits or "
+                         "^ . = _ -", field="--symbol")
+    frame = read_price_csv(path, symbol)
+    outcome = Outcome(new_run_id(), settings.warehouse)
+    outcome.source_used = f"import:{Path(path).name}"
+    publish_prices(settings, outcome, outcome.source_used, {symbol: frame},
+                   command="import-prices")
     return outcome
 
 
@@ -165,9 +306,33 @@ def check(settings: Settings, *, record: bool = True) -> Outcome:
     return outcome
 
 
-def _missing_data_notes(registry: pd.DataFrame, prices: dict[str, pd.DataFrame]) -> list[str]:
+def _missing_data_notes(registry: pd.DataFrame, loaded: set[str]) -> list[str]:
     return [f"{r.symbol} ({r.name}): no data loaded. {r.data_source}"
-            for r in registry.itertuples(index=False) if r.symbol not in prices]
+            for r in registry.itertuples(index=False) if r.symbol not in loaded]
+
+
+def freshness(con, settings: Settings) -> list[CheckResult]:
+    """Per symbol: the last stored session against the last completed XHKG session.
+
+    Data whose latest row came from Yahoo must reach the last completed session; bundled or
+    imported data is reported with its as-of date.
+    """
+    from . import calendar
+
+    expected = calendar.last_completed_session(settings.clock())
+    out = []
+    for symbol, last, source in con.execute(sqlfiles.query("quality/freshness")).fetchall():
+        if source == "yahoo":
+            gap = len(calendar.sessions(last, expected)) - 1
+            ok = gap <= 0
+            detail = (f"last stored session {last} (yahoo); last completed XHKG session "
+                      f"{expected}" + ("" if ok else f": {gap} session(s) behind, STALE"))
+        else:
+            ok = True
+            detail = (f"as of {last} ({source}); last completed XHKG session {expected}, "
+                      f"not expected from this source")
+        out.append(CheckResult(f"freshness:{symbol}", ok, detail))
+    return out
 
 
 def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):

@@ -7,6 +7,9 @@
 | HKPIPE_REPORTS        | reports                      |
 | HKPIPE_LOCK_TIMEOUT   | 600 (seconds a refresh waits for another to finish) |
 | HKPIPE_YAHOO_TIMEOUT  | 30 (seconds per Yahoo request) |
+| HKPIPE_YAHOO_ATTEMPTS | 3 (tries per symbol for timeouts, 429 and 5xx) |
+| HKPIPE_NOW            | unset: the clock (an ISO time, e.g. 2026-08-24T18:00+08:00, to pin
+|                       | "the last completed session" for backfills and tests) |
 """
 
 from __future__ import annotations
@@ -27,6 +30,15 @@ class Settings:
     reports_dir: Path
     lock_timeout: float
     yahoo_timeout: float
+    yahoo_attempts: int = 3
+    now: str | None = None
+
+    def clock(self):
+        """Now as a UTC pandas Timestamp (HKPIPE_NOW when set)."""
+        import pandas as pd
+
+        stamp = pd.Timestamp(self.now) if self.now else pd.Timestamp.now(tz="UTC")
+        return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -37,6 +49,8 @@ class Settings:
             reports_dir=Path(env.get("HKPIPE_REPORTS", "reports")),
             lock_timeout=float(env.get("HKPIPE_LOCK_TIMEOUT", "600")),
             yahoo_timeout=float(env.get("HKPIPE_YAHOO_TIMEOUT", "30")),
+            yahoo_attempts=int(env.get("HKPIPE_YAHOO_ATTEMPTS", "3")),
+            now=env.get("HKPIPE_NOW") or None,
         )
         given = {k: (Path(v) if k.endswith(("_dir", "warehouse")) else v)
                  for k, v in overrides.items() if v is not None}

@@ -1,6 +1,8 @@
 -- Classify each staged row against the stored one, per symbol:
 -- inserted (new day), updated (values differ and the row may be replaced), unchanged, or
 -- kept (values differ but a snapshot load never overwrites a live or imported row).
+-- A NULL in the batch never erases a stored value (Yahoo has no turnover; the snapshot has no
+-- adjusted close), so values are compared after filling the batch's gaps from the stored row.
 WITH staged AS (
     SELECT * FROM stage_prices
 ),
@@ -10,7 +12,9 @@ compared AS (
         s.symbol,
         s.trade_date,
         p.symbol IS NULL AS is_new,
-        (s.open, s.high, s.low, s.close, s.adj_close, s.volume, s.turnover_hkd)
+        (coalesce(s.open, p.open), coalesce(s.high, p.high), coalesce(s.low, p.low), s.close,
+         coalesce(s.adj_close, p.adj_close), coalesce(s.volume, p.volume),
+         coalesce(s.turnover_hkd, p.turnover_hkd))
             IS DISTINCT FROM
         (p.open, p.high, p.low, p.close, p.adj_close, p.volume, p.turnover_hkd) AS differs,
         s.source = 'snapshot' AND p.source <> 'snapshot' AS protected

@@ -1,0 +1,213 @@
+"""Yahoo Finance through yfinance: one call with every argument explicit, one normaliser.
+
+yfinance hides causes: a 5xx answer and an unknown symbol both come back as "possibly
+delisted; no price data found", a rate limit may surface as an empty frame, and answers are
+cached per process. So the HTTP session handed to yfinance records every chart response and
+transport error, and ``fetch`` classifies a failure from what was actually on the wire:
+
+| kind            | cause                                   | retried |
+|-----------------|-----------------------------------------|---------|
+| unreachable     | DNS failure, connection refused         | no      |
+| timeout         | no answer within the timeout            | yes     |
+| rate_limited    | HTTP 429 (Retry-After honoured)          | yes     |
+| server_error    | HTTP 5xx                                | yes     |
+| unknown_symbol  | HTTP 404 / Yahoo "No data found"        | no      |
+| malformed       | not JSON (an HTML page, a broken body)  | no      |
+| empty           | a valid answer with no bars             | no      |
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from ..errors import InputError, SourceError
+from ..prices import PRICE_COLUMNS, hk_today, validate
+
+SOURCE = "yahoo"
+RETRYABLE = {"timeout", "rate_limited", "server_error"}
+HK_TZ = "Asia/Hong_Kong"
+
+
+@dataclass
+class WireLog:
+    """What the session saw for chart requests: (status, headers, body) or an exception."""
+
+    responses: list[tuple[int, dict, bytes]] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+
+
+def _recording_session(log: WireLog):
+    from curl_cffi import requests as curl_requests
+
+    class RecordingSession(curl_requests.Session):
+        def request(self, method, url, *args, **kwargs):
+            try:
+                response = super().request(method, url, *args, **kwargs)
+            except Exception as exc:  # transport errors: DNS, refused, timeout
+                if "/finance/chart/" in str(url):
+                    log.errors.append(exc)
+                raise
+            if "/finance/chart/" in str(url):
+                log.responses.append((response.status_code, dict(response.headers),
+                                      bytes(response.content or b"")))
+            return response
+
+    return RecordingSession(impersonate="chrome")
+
+
+def _classify(log: WireLog, symbol: str, span: str, exc: BaseException | None) -> SourceError:
+    where = f"Yahoo {symbol} {span}"
+    for err in log.errors[-1:]:
+        text = str(err)
+        if "resolve host" in text or "Could not resolve" in text:
+            return SourceError(f"{where}: DNS lookup failed, Yahoo is unreachable ({text[:80]})",
+                               kind="unreachable")
+        if "timed out" in text.lower() or "timeout" in type(err).__name__.lower():
+            return SourceError(f"{where}: no answer within the timeout", kind="timeout",
+                               retryable=True)
+        return SourceError(f"{where}: connection failed ({text[:100]})", kind="unreachable")
+    if log.responses:
+        status, headers, body = log.responses[-1]
+        if status == 429:
+            wait = _retry_after(headers)
+            error = SourceError(f"{where}: rate limited by Yahoo (HTTP 429"
+                                f"{f', Retry-After {wait:.0f} s' if wait else ''})",
+                                kind="rate_limited", retryable=True)
+            error.retry_after = wait
+            return error
+        if status >= 500:
+            return SourceError(f"{where}: Yahoo server error HTTP {status}",
+                               kind="server_error", retryable=True)
+        if status == 404 or b"No data found" in body:
+            return SourceError(f"{where}: unknown symbol (Yahoo: no data found, HTTP {status})",
+                               kind="unknown_symbol")
+        try:
+            json.loads(body)
+        except ValueError:
+            return SourceError(f"{where}: answer is not JSON (HTTP {status}, "
+                               f"{body[:40]!r}...)", kind="malformed")
+        if status >= 400:
+            return SourceError(f"{where}: HTTP {status}", kind="http_error")
+    if exc is not None and "ratelimit" in type(exc).__name__.lower():
+        return SourceError(f"{where}: rate limited by Yahoo", kind="rate_limited",
+                           retryable=True)
+    detail = f" ({type(exc).__name__}: {str(exc)[:120]})" if exc is not None else ""
+    return SourceError(f"{where}: Yahoo returned no price bars{detail}", kind="empty")
+
+
+def _retry_after(headers: dict) -> float | None:
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            try:
+                return float(value)
+            except ValueError:
+                return None
+    return None
+
+
+def download(symbol: str, start: date, end: date, *, timeout: float) -> pd.DataFrame:
+    """One yfinance call for daily bars from ``start`` to ``end`` inclusive (HK dates).
+
+    Raises SourceError with the cause read off the wire. Returns yfinance's raw frame.
+    """
+    import yfinance as yf
+    from yfinance.data import YfData
+
+    # yfinance logs its own guesses at the cause ("continuing without crumb"); ours are
+    # read off the wire and raised, so its log is kept to errors.
+    logging.getLogger("yfinance").setLevel(logging.ERROR)
+    yf.config.network.retries = 0  # retries are ours, with backoff and Retry-After
+    yf.config.debug.hide_exceptions = False
+    YfData.cache_get.cache_clear()  # a cached answer would hide Yahoo's revisions
+    log = WireLog()
+    span = f"{start}..{end}"
+    try:
+        with warnings.catch_warnings():
+            # yfinance trips pandas 3 deprecations on every call; they are not ours to fix
+            warnings.simplefilter("ignore", pd.errors.Pandas4Warning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            raw = _history(yf, symbol, start, end, timeout, log)
+    except Exception as exc:
+        raise _classify(log, symbol, span, exc) from exc
+    if raw is None or raw.empty or raw.get("Close", pd.Series(dtype=float)).isna().all():
+        raise _classify(log, symbol, span, None)
+    return raw
+
+
+def _history(yf, symbol: str, start: date, end: date, timeout: float, log: WireLog):
+    return yf.Ticker(symbol, session=_recording_session(log)).history(
+        period=None, interval="1d", start=start.isoformat(),
+        end=(end + timedelta(days=1)).isoformat(),  # yfinance's end is exclusive
+        prepost=False, actions=False, auto_adjust=False, back_adjust=False, repair=False,
+        keepna=False, rounding=False, timeout=timeout)
+
+
+def normalise(raw: pd.DataFrame, symbol: str, start: date, end: date, *,
+              today: date | None = None) -> pd.DataFrame:
+    """yfinance's frame -> the pipeline's price frame.
+
+    The index is tz-aware Hong Kong time; its calendar date there is the trade date (never
+    converted through UTC, which would move a midnight bar to the day before). Rows without a
+    close (Yahoo's placeholder bars) are dropped; bars outside the asked range are ignored;
+    a bar after today in Hong Kong is rejected.
+    """
+    index = pd.DatetimeIndex(raw.index)
+    if index.tz is None:
+        index = index.tz_localize(HK_TZ)
+    days = index.tz_convert(HK_TZ).tz_localize(None).normalize()
+    frame = pd.DataFrame({
+        "symbol": symbol,
+        "trade_date": days,
+        "open": raw.get("Open"),
+        "high": raw.get("High"),
+        "low": raw.get("Low"),
+        "close": raw.get("Close"),
+        "adj_close": raw.get("Adj Close"),
+        "volume": raw.get("Volume"),
+        "turnover_hkd": float("nan"),
+    }).reset_index(drop=True)
+    for col in PRICE_COLUMNS[2:]:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+    frame.loc[frame["volume"] == 0, "volume"] = float("nan")  # Yahoo's 0 means unknown
+    frame = frame[frame["close"].notna()]
+    today = today or hk_today()
+    origin = f"yahoo:{symbol}"
+    future = frame[frame["trade_date"] > pd.Timestamp(today)]
+    if len(future):
+        raise InputError(origin, f"Yahoo served a bar dated {future['trade_date'].iloc[0].date()}"
+                         f", after today in Hong Kong ({today})", field="date")
+    frame = frame[(frame["trade_date"] >= pd.Timestamp(start))
+                  & (frame["trade_date"] <= pd.Timestamp(end))]
+    if frame.empty:
+        raise SourceError(f"Yahoo {symbol} {start}..{end}: every bar was empty (all-NaN) or "
+                          "outside the range asked for", kind="empty")
+    return validate(frame.reset_index(drop=True), origin, today=today)
+
+
+def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0, attempts: int = 3,
+          backoff: float = 2.0, max_wait: float = 120.0, sleep=None) -> pd.DataFrame:
+    """Daily bars for ``symbol`` from start to end (HK dates), normalised and validated.
+
+    Retries timeouts, 429s and 5xx up to ``attempts`` times with exponential backoff
+    (``backoff`` s, doubling), waiting Retry-After where Yahoo gives one (capped at
+    ``max_wait``). Other failures raise at once.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            raw = download(symbol, start, end, timeout=timeout)
+            return normalise(raw, symbol, start, end)
+        except SourceError as exc:
+            if not exc.retryable or attempt == attempts:
+                if attempt > 1:
+                    exc.args = (f"{exc.args[0]} (after {attempt} attempts)",)
+                raise
+            wait = getattr(exc, "retry_after", None) or backoff * 2 ** (attempt - 1)
+            (sleep or time.sleep)(min(wait, max_wait))
+    raise AssertionError("unreachable")
