@@ -60,10 +60,15 @@ def new_sessions(first: str, last: str, start_close: float):
     return out
 
 
-def serve_normal(fake, until="2026-08-28"):
+def serve_normal(fake, until="2026-08-28", *, tech_until=None):
+    """^HSI: the snapshot's last days re-served plus new sessions to ``until``. HSTECH.HK: the
+    snapshot's last days only (Yahoo has served little of it), or new sessions to
+    ``tech_until``."""
     hsi = real_bars("HSI.csv", "2026-08-14") + new_sessions("2026-08-24", until, 25_300.0)
     fake.serve("^HSI", bars(hsi))
     tech = real_bars("HSTECH.csv", "2024-11-06")
+    if tech_until:
+        tech += new_sessions("2024-11-14", tech_until, 4_100.0)
     fake.serve("HSTECH.HK", bars(tech))
     return hsi
 

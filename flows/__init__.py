@@ -1,0 +1,1 @@
+"""Prefect flows: thin wrappers over ``pipeline.jobs``. Only this package imports Prefect."""

@@ -1,0 +1,148 @@
+"""Prefect flows over the pipeline's steps: the daily refresh after the Hong Kong close, and a
+backfill over a date range.
+
+Each Yahoo symbol is fetched by its own task (retried with exponential backoff when the failure
+is worth retrying, bounded by ``timeout_seconds``); the frames are then loaded and published
+once, all or nothing, and the checks and report run on the published warehouse. Tasks take
+plain values (settings, plans, frames), never connections, and cache nothing.
+
+Run once without a server:   python -m flows.daily_refresh [--warehouse PATH]
+Deploy on a schedule:        see README "Scheduled refresh" (prefect.yaml)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+
+from pipeline import jobs, seeds
+from pipeline.errors import PipelineError, SourceError
+from pipeline.settings import Settings
+
+FETCH_TIMEOUT_SECONDS = 180
+
+
+def _retry_if_transient(task, task_run, state) -> bool:
+    """Retry timeouts, rate limits and 5xx; an unknown symbol or bad data fails at once."""
+    try:
+        state.result()
+    except SourceError as exc:
+        return exc.retryable
+    except Exception:
+        return False
+    return False
+
+
+@task(cache_policy=NO_CACHE)
+def plan(settings: Settings, full: bool = False, start: date | None = None,
+         end: date | None = None) -> list[jobs.FetchPlan]:
+    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
+    plans, notes = jobs.plan_yahoo(settings, registry, full=full)
+    for note in notes:
+        get_run_logger().warning(note)
+    if start or end:
+        plans = [jobs.FetchPlan(p.symbol, p.yahoo_symbol, start or p.start, end or p.end)
+                 for p in plans]
+    return plans
+
+
+@task(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=30),
+      retry_jitter_factor=0.5, retry_condition_fn=_retry_if_transient,
+      timeout_seconds=FETCH_TIMEOUT_SECONDS, cache_policy=NO_CACHE)
+def fetch_symbol(settings: Settings, fetch_plan: jobs.FetchPlan) -> pd.DataFrame:
+    frame = jobs.fetch_planned(settings, fetch_plan, attempts=1)  # Prefect does the retrying
+    get_run_logger().info(f"{fetch_plan.symbol}: {len(frame)} bars "
+                          f"{frame['trade_date'].min().date()}..{frame['trade_date'].max().date()}")
+    return frame
+
+
+@task(cache_policy=NO_CACHE)
+def publish(settings: Settings, frames: dict[str, pd.DataFrame], command: str) -> list[str]:
+    outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse)
+    jobs.publish_prices(settings, outcome, "yahoo", frames, command=command)
+    lines = [r.describe() for r in outcome.loads]
+    for line in lines:
+        get_run_logger().info(line)
+    return lines
+
+
+@task(cache_policy=NO_CACHE)
+def check(settings: Settings) -> dict:
+    outcome = jobs.check(settings)
+    logger = get_run_logger()
+    for c in outcome.checks:
+        (logger.info if c.ok else logger.error)(f"{'PASS' if c.ok else 'FAIL'} {c.name}: "
+                                                f"{c.detail}")
+    for r in outcome.claims:
+        (logger.info if not r.changed else logger.error)(
+            f"claim {r.claim.id}: {r.verdict} (expected {r.claim.expected})")
+    return {"ok": outcome.ok, "checks": [c.as_dict() for c in outcome.checks],
+            "claims": [r.as_dict() for r in outcome.claims]}
+
+
+@task(cache_policy=NO_CACHE)
+def report(settings: Settings) -> str:
+    _, written = jobs.report(settings, settings.reports_dir)
+    return str(written.html)
+
+
+def _fetch_all(settings: Settings, plans: list[jobs.FetchPlan]) -> dict[str, pd.DataFrame]:
+    futures = {p.symbol: fetch_symbol.submit(settings, p) for p in plans}
+    # .result() raises the first failure after its retries: nothing is published then.
+    return {symbol: future.result() for symbol, future in futures.items()}
+
+
+@flow(name="hkpipe-daily-refresh")
+def daily_refresh(warehouse: str | None = None, full: bool = False,
+                  write_report: bool = True) -> dict:
+    """Fetch every Yahoo-served index, publish once, then check and report."""
+    settings = Settings.from_env(warehouse=warehouse)
+    frames = _fetch_all(settings, plan(settings, full=full))
+    loaded = publish(settings, frames, "flow:daily_refresh")
+    result = check(settings)
+    if write_report:
+        result["report"] = report(settings)
+    result["loaded"] = loaded
+    if not result["ok"]:
+        failed = [c["name"] for c in result["checks"] if not c["ok"]]
+        changed = [c["id"] for c in result["claims"] if c["changed"]]
+        raise PipelineError(f"published, but checks failed: {failed}; claims changed: "
+                            f"{changed}")
+    return result
+
+
+@flow(name="hkpipe-backfill")
+def backfill(start: date, end: date, warehouse: str | None = None) -> list[str]:
+    """Re-fetch every Yahoo-served index from ``start`` to ``end`` and publish once."""
+    settings = Settings.from_env(warehouse=warehouse)
+    frames = _fetch_all(settings, plan(settings, start=start, end=end))
+    return publish(settings, frames, "flow:backfill")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m flows.daily_refresh",
+        description="Run the daily refresh flow once (Prefect starts a temporary local server "
+                    "when PREFECT_API_URL is not set).")
+    parser.add_argument("--warehouse", help="warehouse file (default HKPIPE_WAREHOUSE or "
+                                            "data/warehouse.duckdb)")
+    parser.add_argument("--full", action="store_true", help="re-fetch the whole history")
+    parser.add_argument("--no-report", action="store_true", help="skip the report")
+    args = parser.parse_args(argv)
+    try:
+        daily_refresh(warehouse=args.warehouse, full=args.full,
+                      write_report=not args.no_report)
+    except PipelineError as exc:
+        print(f"daily refresh failed: {exc}", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""The Prefect flows under a temporary Prefect server, with Yahoo faked."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+import yaml
+
+from .conftest import PROJECT_ROOT, checksums, query
+from .fake_yahoo import FakeYahoo
+from .test_yahoo import NOW, serve_normal
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory):
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def flows_module(prefect_harness, monkeypatch, _yfinance_cache_dir):
+    from flows import daily_refresh as module
+    # keep the retry schedule, drop the waiting
+    monkeypatch.setattr(module, "fetch_symbol",
+                        module.fetch_symbol.with_options(retry_delay_seconds=0))
+    return module
+
+
+@pytest.fixture(scope="session")
+def _yfinance_cache_dir(tmp_path_factory):
+    import yfinance as yf
+    yf.set_tz_cache_location(str(tmp_path_factory.mktemp("yf-cache-flows")))
+
+
+def env_for(settings, monkeypatch):
+    monkeypatch.setenv("HKPIPE_WAREHOUSE", str(settings.warehouse))
+    monkeypatch.setenv("HKPIPE_NOW", NOW)
+    monkeypatch.setenv("HKPIPE_REPORTS", str(settings.reports_dir))
+
+
+def test_daily_refresh_flow_fetches_publishes_checks_and_reports(built_settings, flows_module,
+                                                                 monkeypatch):
+    fake = FakeYahoo().install(monkeypatch)
+    serve_normal(fake, tech_until="2026-08-28")
+    env_for(built_settings, monkeypatch)
+    result = flows_module.daily_refresh()
+    assert result["ok"]
+    assert any(line.startswith("^HSI from yahoo") and "5 new" in line
+               for line in result["loaded"])
+    assert query(built_settings.warehouse, "SELECT max(trade_date)::VARCHAR FROM prices "
+                 "WHERE symbol = '^HSI'") == [("2026-08-28",)]
+    assert (built_settings.reports_dir / "report.html").exists()
+
+
+def test_failed_fetch_fails_the_flow_after_retries_and_publishes_nothing(
+        built_settings, flows_module, monkeypatch):
+    fake = FakeYahoo().install(monkeypatch)
+    serve_normal(fake)
+    fake.fail("HSTECH.HK", *[("status", 503, {}, b"unavailable")] * 20)
+    env_for(built_settings, monkeypatch)
+    before = checksums(built_settings.warehouse)
+    with pytest.raises(Exception, match="server error HTTP 503"):
+        flows_module.daily_refresh(write_report=False)
+    hstech_chart_calls = [c for c in fake.calls if c.endswith("/chart/HSTECH.HK")]
+    assert len(hstech_chart_calls) >= 4 * 2  # 1 try + 3 retries, each asked twice by yfinance
+    assert checksums(built_settings.warehouse) == before
+
+
+def test_backfill_flow_takes_a_date_range(built_settings, flows_module, monkeypatch):
+    fake = FakeYahoo().install(monkeypatch)
+    serve_normal(fake, tech_until="2026-08-28")
+    env_for(built_settings, monkeypatch)
+    flows_module.backfill(start=date(2026, 8, 24), end=date(2026, 8, 26))
+    days = query(built_settings.warehouse, "SELECT trade_date::VARCHAR FROM prices WHERE "
+                 "symbol = '^HSI' AND source = 'yahoo' ORDER BY 1")
+    assert days == [("2026-08-24",), ("2026-08-25",), ("2026-08-26",)]
+
+
+def test_deployment_schedule_is_after_the_hong_kong_close():
+    spec = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())
+    daily = next(d for d in spec["deployments"] if d["name"] == "daily-refresh")
+    assert daily["entrypoint"] == "flows/daily_refresh.py:daily_refresh"
+    assert daily["schedules"] == [{"cron": "30 17 * * 1-5", "timezone": "Asia/Hong_Kong",
+                                   "active": True}]
+
+
+def test_pipeline_does_not_import_prefect():
+    import subprocess
+    import sys
+    code = ("import sys, pipeline.cli, pipeline.jobs, pipeline.checks.quality, "
+            "pipeline.sources.yahoo, pipeline.report; "
+            "print(sorted(m for m in ('prefect', 'yfinance', 'great_expectations') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+    for path in (PROJECT_ROOT / "pipeline").rglob("*.py"):
+        assert "prefect" not in path.read_text(), path
