@@ -68,9 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", help="the CSV file")
 
     sub.add_parser("load-seeds", parents=[common, seeds],
-                   help="validate and load the curated seed tables",
-                   description="Validate every seed file and replace the seed tables; any "
-                               "problem rejects the whole load, naming file, line and column.")
+                   help="validate and load the seed tables and the bundled price snapshot",
+                   description="Validate every file in the seeds folder (seed tables, "
+                               "snapshot price files, claim ledger), replace the seed tables "
+                               "and upsert the snapshot prices; any problem rejects the whole "
+                               "load, naming file, line and column, and exits 2.")
 
     p = sub.add_parser("check", parents=[common, seeds],
                        help="run integrity checks, data-quality suites and the claim ledger",

@@ -276,9 +276,15 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
 
 
 def load_seeds(settings: Settings) -> Outcome:
-    """Validate and load every curated seed table; the whole set or nothing."""
+    """Validate everything in the seeds folder (tables, snapshot price files, claim ledger) and
+    load the tables and the snapshot prices; the whole set or nothing."""
     outcome = Outcome(new_run_id(), settings.warehouse)
-    _write(settings, outcome, "load-seeds", seed_frames=read_seeds(settings.seeds_dir))
+    seed_frames = read_seeds(settings.seeds_dir)
+    snapshot = snapshot_prices(settings, seed_frames["indexes"])
+    claims.read_ledger(settings.seeds_dir / "claims.csv")
+    outcome.source_used = "snapshot"
+    _write(settings, outcome, "load-seeds", seed_frames=seed_frames,
+           prices=[("snapshot", snapshot)])
     return outcome
 
 

@@ -64,7 +64,9 @@ def write_lock(live: Path, timeout: float) -> Iterator[None]:
     try:
         fh = open(lock_path, "a+")
     except OSError as exc:
-        raise InputError(live.parent, f"cannot create the lock file: {exc.strerror}") from None
+        raise InputError(live, f"cannot write in its folder {live.parent} (creating the lock "
+                         f"file failed: {exc.strerror}); choose a writable --warehouse path"
+                         ) from None
     with fh:
         deadline = time.monotonic() + timeout
         while True:

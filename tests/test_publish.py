@@ -16,15 +16,15 @@ from .conftest import checksums, query
 READER = textwrap.dedent("""
     import sys, duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
-    print(con.execute("SELECT count(*) FROM load_runs").fetchone()[0], flush=True)
+    print(con.execute("SELECT count(*) FROM load_runs").fetchall()[0][0], flush=True)
     sys.stdin.readline()          # hold the connection open while the parent publishes
-    print(con.execute("SELECT count(*) FROM load_runs").fetchone()[0], flush=True)
+    print(con.execute("SELECT count(*) FROM load_runs").fetchall()[0][0], flush=True)
 """)
 
 NEW_READER = textwrap.dedent("""
     import sys, duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
-    print(con.execute("SELECT count(*) FROM load_runs").fetchone()[0], flush=True)
+    print(con.execute("SELECT count(*) FROM load_runs").fetchall()[0][0], flush=True)
 """)
 
 

@@ -13,7 +13,7 @@ MAX_EXAMPLES = 5
 def run(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
     results = []
     for path in sqlfiles.folder("checks"):
-        violations, examples = con.execute(sqlfiles.query(f"checks/{path.stem}")).fetchone()
+        violations, examples = con.execute(sqlfiles.query(f"checks/{path.stem}")).fetchall()[0]
         if violations:
             shown = ", ".join((examples or "").split(", ")[:MAX_EXAMPLES])
             detail = f"{violations} violating row(s), e.g. {shown}"

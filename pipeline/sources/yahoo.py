@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -31,6 +32,10 @@ from ..errors import InputError, SourceError
 from ..prices import PRICE_COLUMNS, hk_today, validate
 
 SOURCE = "yahoo"
+# yfinance keeps one process-wide HTTP session (YfData is a singleton) and each Ticker call
+# swaps in the one it is given: two fetches in parallel threads (Prefect task runners) would
+# read each other's answers. So fetches in one process take turns.
+_YFINANCE = threading.Lock()
 RETRYABLE = {"timeout", "rate_limited", "server_error"}
 HK_TZ = "Asia/Hong_Kong"
 
@@ -43,18 +48,31 @@ class WireLog:
     errors: list[BaseException] = field(default_factory=list)
 
 
-def _recording_session(log: WireLog):
+def _recording_session(log: WireLog, timeout: float):
+    """A curl_cffi session that records chart answers and bounds the whole fetch.
+
+    yfinance fetches a cookie and a crumb before the chart, each with its own 30 s default;
+    every request here gets only what is left of ``timeout`` for the whole fetch.
+    """
     from curl_cffi import requests as curl_requests
+    from curl_cffi.requests.exceptions import Timeout
+
+    deadline = time.monotonic() + timeout
 
     class RecordingSession(curl_requests.Session):
         def request(self, method, url, *args, **kwargs):
+            chart = "/finance/chart/" in str(url)
+            left = deadline - time.monotonic()
             try:
+                if left <= 0:
+                    raise Timeout(f"fetch timed out: no complete answer within {timeout:.0f} s")
+                kwargs["timeout"] = min(kwargs.get("timeout") or left, left)
                 response = super().request(method, url, *args, **kwargs)
             except Exception as exc:  # transport errors: DNS, refused, timeout
-                if "/finance/chart/" in str(url):
+                if chart or isinstance(exc, Timeout):
                     log.errors.append(exc)
                 raise
-            if "/finance/chart/" in str(url):
+            if chart:
                 log.responses.append((response.status_code, dict(response.headers),
                                       bytes(response.content or b"")))
             return response
@@ -125,11 +143,11 @@ def download(symbol: str, start: date, end: date, *, timeout: float) -> pd.DataF
     logging.getLogger("yfinance").setLevel(logging.ERROR)
     yf.config.network.retries = 0  # retries are ours, with backoff and Retry-After
     yf.config.debug.hide_exceptions = False
-    YfData.cache_get.cache_clear()  # a cached answer would hide Yahoo's revisions
     log = WireLog()
     span = f"{start}..{end}"
     try:
-        with warnings.catch_warnings():
+        with _YFINANCE, warnings.catch_warnings():
+            YfData.cache_get.cache_clear()  # a cached answer would hide Yahoo's revisions
             # yfinance trips pandas 3 deprecations on every call; they are not ours to fix
             warnings.simplefilter("ignore", pd.errors.Pandas4Warning)
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -142,7 +160,7 @@ def download(symbol: str, start: date, end: date, *, timeout: float) -> pd.DataF
 
 
 def _history(yf, symbol: str, start: date, end: date, timeout: float, log: WireLog):
-    return yf.Ticker(symbol, session=_recording_session(log)).history(
+    return yf.Ticker(symbol, session=_recording_session(log, timeout)).history(
         period=None, interval="1d", start=start.isoformat(),
         end=(end + timedelta(days=1)).isoformat(),  # yfinance's end is exclusive
         prepost=False, actions=False, auto_adjust=False, back_adjust=False, repair=False,
