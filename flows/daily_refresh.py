@@ -63,9 +63,16 @@ def fetch_symbol(settings: Settings, fetch_plan: jobs.FetchPlan) -> pd.DataFrame
 
 
 @task(cache_policy=NO_CACHE)
-def publish(settings: Settings, frames: dict[str, pd.DataFrame], command: str) -> list[str]:
+def read_snapshot(settings: Settings) -> dict[str, pd.DataFrame]:
+    """The bundled snapshot (no network): for a first build, or a refresh without Yahoo."""
+    return jobs.snapshot_prices(settings, seeds.read_seed(settings.seeds_dir, seeds.INDEXES))
+
+
+@task(cache_policy=NO_CACHE)
+def publish(settings: Settings, frames: dict[str, pd.DataFrame], command: str,
+            source: str = "yahoo") -> list[str]:
     outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse)
-    jobs.publish_prices(settings, outcome, "yahoo", frames, command=command)
+    jobs.publish_prices(settings, outcome, source, frames, command=command)
     lines = [r.describe() for r in outcome.loads]
     for line in lines:
         get_run_logger().info(line)
@@ -100,11 +107,15 @@ def _fetch_all(settings: Settings, plans: list[jobs.FetchPlan]) -> dict[str, pd.
 
 @flow(name="hkpipe-daily-refresh")
 def daily_refresh(warehouse: str | None = None, full: bool = False,
-                  write_report: bool = True) -> dict:
-    """Fetch every Yahoo-served index, publish once, then check and report."""
+                  write_report: bool = True, source: str = "yahoo") -> dict:
+    """Fetch every Yahoo-served index (or read the bundled snapshot, ``source="snapshot"``),
+    publish once, then check and report."""
     settings = Settings.from_env(warehouse=warehouse)
-    frames = _fetch_all(settings, plan(settings, full=full))
-    loaded = publish(settings, frames, "flow:daily_refresh")
+    if source == "snapshot":
+        frames = read_snapshot(settings)
+    else:
+        frames = _fetch_all(settings, plan(settings, full=full))
+    loaded = publish(settings, frames, "flow:daily_refresh", source)
     result = check(settings)
     if write_report:
         result["report"] = report(settings)
@@ -134,10 +145,12 @@ def main(argv: list[str] | None = None) -> int:
                                             "data/warehouse.duckdb)")
     parser.add_argument("--full", action="store_true", help="re-fetch the whole history")
     parser.add_argument("--no-report", action="store_true", help="skip the report")
+    parser.add_argument("--source", choices=["yahoo", "snapshot"], default="yahoo",
+                        help="yahoo (default) or the bundled snapshot (no network)")
     args = parser.parse_args(argv)
     try:
         daily_refresh(warehouse=args.warehouse, full=args.full,
-                      write_report=not args.no_report)
+                      write_report=not args.no_report, source=args.source)
     except PipelineError as exc:
         print(f"daily refresh failed: {exc}", file=sys.stderr)
         return 3

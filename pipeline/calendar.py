@@ -8,6 +8,7 @@ gaps and inspected large moves are listed with their sources in
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -72,3 +73,42 @@ def exception_days(kind: str) -> dict[date, set[str]]:
 def applies(days: dict[date, set[str]], symbol: str, day: date) -> bool:
     found = days.get(day, ())
     return "*" in found or symbol in found
+
+
+def _calendar_key() -> str:
+    """Changes when the calendar library, the exceptions file or the month changes (the
+    library's calendar reaches about a year ahead of the day it is built)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(EXCEPTIONS_FILE.read_bytes()).hexdigest()[:16]
+    return f"exchange_calendars {version('exchange_calendars')}; exceptions {digest}; " \
+           f"built {pd.Timestamp.now(tz='Asia/Hong_Kong'):%Y-%m}"
+
+
+def sync(con) -> bool:
+    """Write the XHKG sessions and the exceptions into the warehouse if they are out of date.
+
+    Returns True when the tables were (re)written. Checks then read the calendar with SQL, so a
+    check on unchanged data needs neither exchange_calendars nor pandas' calendar work.
+    """
+    from . import sqlfiles
+
+    key = _calendar_key()
+    stored = con.execute(sqlfiles.query("load/meta_get"), {"key": "calendar"}).fetchall()
+    if stored and stored[0][0] == key:
+        return False
+    cal = _calendar()
+    schedule = cal.schedule
+    sessions = pd.DataFrame({
+        "session": schedule.index.date,
+        "close_utc": schedule["close"].dt.tz_convert("UTC").dt.tz_localize(None).values,
+    })
+    con.register("session_batch", sessions)
+    con.register("exception_batch", exceptions())
+    try:
+        con.execute(sqlfiles.query("load/calendar_replace"))
+    finally:
+        con.unregister("session_batch")
+        con.unregister("exception_batch")
+    con.execute(sqlfiles.query("load/meta_set"), {"key": "calendar", "value": key})
+    return True

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import load, seeds, sqlfiles, warehouse
+from . import calendar, load, seeds, sqlfiles, warehouse
 from .checks import CheckResult, claims, integrity, quality
 from .errors import PipelineError
 from .settings import Settings
@@ -152,6 +152,7 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
     """One build: replace seeds, upsert each (source, frames) in order, check, publish."""
     ledger = claims.read_ledger(settings.seeds_dir / "claims.csv") if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout) as con:
+        calendar.sync(con)
         for table, frame in (seed_frames or {}).items():
             outcome.seeds[table] = load.replace_seed(con, table, seeds.frame_for_table(frame))
         for source, frames in prices:
@@ -166,18 +167,21 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
 
 def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
               ledger: list[claims.Claim], *, record: bool) -> None:
-    """Claims and data-quality suites on ``con``; with ``record``, store the results in it."""
+    """Claims, freshness and data-quality suites on ``con``; with ``record``, store them in it.
+
+    Stored suite results are looked up first, so GX (slow to import) is imported in the
+    background only when a batch changed, while the claims are computed.
+    """
+    validation = quality.Validation(con, quality.table_batches()).start()
     if not outcome.checks:
         outcome.checks = integrity.run(con)
     outcome.checks += freshness(con, settings)
     outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
     outcome.claims = claims.evaluate(con, ledger, settings.seeds_dir / "claims.csv")
     rows = [r.as_dict() for r in outcome.claims]
-    batches = quality.prices_batches(con) + [
-        quality.listings_batch(con),
-        quality.claim_results_batch([{**r, "claim_id": r["id"]} for r in rows],
-                                    [c.id for c in ledger])]
-    outcome.checks += quality.validate(con, batches, store=record)
+    validation.add(quality.claim_results_batch([{**r, "claim_id": r["id"]} for r in rows],
+                                               [c.id for c in ledger]))
+    outcome.checks += validation.finish(store=record)
     if record:
         checked_at = load.utc_now()
         for r in rows:
@@ -202,6 +206,8 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
     from .errors import SourceError
 
     outcome = Outcome(new_run_id(), settings.warehouse)
+    if not settings.warehouse.exists():
+        quality.preload_gx()  # a new warehouse has nothing validated yet: overlap the import
     seed_frames = read_seeds(settings.seeds_dir)
     registry = seed_frames["indexes"]
     snapshot = snapshot_prices(settings, registry)
@@ -302,6 +308,7 @@ def check(settings: Settings, *, record: bool = True) -> Outcome:
             raise PipelineError(f"no warehouse at {settings.warehouse}; build it with "
                                 "`hkpipe run`")
         with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout) as con:
+            calendar.sync(con)
             _evaluate(con, settings, outcome, "check", ledger, record=True)
     else:
         con = warehouse.connect_read_only(settings.warehouse)
@@ -323,16 +330,14 @@ def freshness(con, settings: Settings) -> list[CheckResult]:
     Data whose latest row came from Yahoo must reach the last completed session; bundled or
     imported data is reported with its as-of date.
     """
-    from . import calendar
-
-    expected = calendar.last_completed_session(settings.clock())
+    now = settings.clock().tz_localize(None).to_pydatetime()
     out = []
-    for symbol, last, source in con.execute(sqlfiles.query("quality/freshness")).fetchall():
+    for symbol, last, source, expected, behind in con.execute(
+            sqlfiles.query("quality/freshness"), {"now": now}).fetchall():
         if source == "yahoo":
-            gap = len(calendar.sessions(last, expected)) - 1
-            ok = gap <= 0
+            ok = behind == 0
             detail = (f"last stored session {last} (yahoo); last completed XHKG session "
-                      f"{expected}" + ("" if ok else f": {gap} session(s) behind, STALE"))
+                      f"{expected}" + ("" if ok else f": {behind} session(s) behind, STALE"))
         else:
             ok = True
             detail = (f"as of {last} ({source}); last completed XHKG session {expected}, "

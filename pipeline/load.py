@@ -51,8 +51,10 @@ def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source
     finally:
         con.unregister("price_batch")
     classified = con.execute(sqlfiles.query("load/prices_classify")).fetchall()
-    con.execute(sqlfiles.query("load/prices_insert"), {"loaded_at": started})
-    con.execute(sqlfiles.query("load/prices_update"), {"loaded_at": started})
+    if any(row[2] for row in classified):  # rows_inserted
+        con.execute(sqlfiles.query("load/prices_insert"), {"loaded_at": started})
+    if any(row[3] for row in classified):  # rows_updated
+        con.execute(sqlfiles.query("load/prices_update"), {"loaded_at": started})
     con.execute("DROP TABLE stage_prices")
     finished = utc_now()
     results = []

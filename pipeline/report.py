@@ -272,13 +272,13 @@ def _data_docs(con: duckdb.DuckDBPyConnection, gx_dir: Path) -> Path:
     import great_expectations as gx
 
     source = ctx.data_sources.add_pandas("hkpipe")
-    for batch in quality.prices_batches(con) + [quality.listings_batch(con)]:
+    for batch in quality.table_batches():
         definition = (source.add_dataframe_asset(batch.suite)
                       .add_batch_definition_whole_dataframe("whole"))
         suite = ctx.suites.add(quality.load_suite(batch.suite))
         validation = ctx.validation_definitions.add(
             gx.ValidationDefinition(name=batch.suite, data=definition, suite=suite))
-        validation.run(batch_parameters={"dataframe": batch.frame},
+        validation.run(batch_parameters={"dataframe": quality.batch_frame(con, batch)},
                        expectation_parameters=batch.parameters)
     ctx.build_data_docs()
     return gx_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"

@@ -10,6 +10,7 @@ it was. Builds are serialised by an advisory lock next to the file.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import time
@@ -144,10 +145,27 @@ def build(live: str | Path, *, lock_timeout: float = 600.0
             wal.unlink(missing_ok=True)
 
 
+def schema_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sqlfiles.folder("schema") + sqlfiles.folder("views"):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create tables (if missing), macros and views, with their comments. Idempotent."""
+    """Create tables (if missing), macros and views, with their comments. Idempotent; skipped
+    when the warehouse was built with the same schema files."""
+    digest = schema_digest()
+    try:
+        current = con.execute(sqlfiles.query("load/meta_get"), {"key": "schema"}).fetchall()
+    except duckdb.CatalogException:
+        current = []
+    if current and current[0][0] == digest:
+        return
     sqlfiles.apply_folder(con, "schema")
     sqlfiles.apply_folder(con, "views")
+    con.execute(sqlfiles.query("load/meta_set"), {"key": "schema", "value": digest})
 
 
 def _fsync(path: Path) -> None:

@@ -212,7 +212,7 @@ def test_injected_bad_price_row_fails_the_suite_naming_the_expectation(built_set
     assert out.returncode == 1
     assert "FAIL  gx:prices" in out.stdout
     assert "expect_column_pair_values_a_to_be_greater_than_b [high >= close]" in out.stdout
-    assert "expect_column_values_to_be_in_set [every day an XHKG session or documented]" \
+    assert "expect_column_pair_values_to_be_equal [every day an XHKG session or documented]" \
         in out.stdout
     assert "2026-08-23" in out.stdout
 

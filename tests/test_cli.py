@@ -47,16 +47,13 @@ def test_warehouse_from_environment_variable(tmp_path):
 def test_check_fails_with_exit_1_on_a_bad_row(built_settings):
     import duckdb
     con = duckdb.connect(str(built_settings.warehouse))
-    # A row the loader would never let in, written behind its back (constraints dropped by
-    # copying into a table without them).
-    con.execute("CREATE TABLE p2 AS SELECT * FROM prices")
-    con.execute("DROP VIEW first_trading_day_returns; DROP VIEW price_coverage")
-    con.execute("DROP TABLE prices; ALTER TABLE p2 RENAME TO prices")
-    con.execute("INSERT INTO prices SELECT * FROM prices WHERE trade_date = DATE '2026-01-02'")
+    # A close above the high: the loader would refuse it, so write it behind its back.
+    con.execute("UPDATE prices SET close = high + 10 WHERE symbol = '^HSI' "
+                "AND trade_date = DATE '2026-01-02'")
     con.close()
     out = hkpipe("check", "--warehouse", str(built_settings.warehouse))
     assert out.returncode == 1
-    assert "FAIL  integrity:prices_unique_per_day" in out.stdout
+    assert "FAIL  integrity:prices_open_close_in_range" in out.stdout
     assert "^HSI 2026-01-02" in out.stdout
 
 

@@ -3,13 +3,14 @@
 Why pandas batches and not GX's SQL datasource: GX 1.x's generic SQL datasource on DuckDB
 (duckdb-engine) fails every expectation because it closes the connection before fetching rows
 (upstream issues #10738, #11579), and it would hold a lock on the warehouse file. So each batch
-is a DataFrame read from the build connection with a SQL file in ``sql/quality/``, and GX
-validates it with its pandas engine. Derived columns (the XHKG calendar, documented moves) are
-added in Python where SQL cannot see the calendar.
+is a query in ``sql/quality/`` run on the warehouse (the XHKG calendar and its documented
+exceptions are tables there), read into a DataFrame that GX validates with its pandas engine.
 
 GX costs ~2.5 s to import. A suite's result is stored in ``dq_validations`` under a key that
-hashes the batch content, the suite file, its parameters and the GX version; a check whose
-batches have not changed reuses it without importing GX.
+hashes the batch content (computed inside DuckDB), the suite file, its parameters and the GX
+version; a check whose batches have not changed reuses it without importing GX or building a
+DataFrame. When something must be validated, GX is imported in a background thread while the
+rest of the check runs.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
@@ -25,21 +27,28 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import calendar, sqlfiles
+from .. import sqlfiles
 from ..load import utc_now
 from ..prices import hk_today
 from ..settings import EXPECTATIONS_DIR
 from . import CheckResult
 
 MAX_EXAMPLES = 5
+# GX's pandas engine holds several copies of a batch; a large prices table is validated in
+# chunks of whole symbols (so per-symbol rules stay exact) to bound memory.
+CHUNK_ROWS = 500_000
 
 
 @dataclass
 class Batch:
+    """A suite and what it validates: a query in sql/quality/ or a ready frame."""
+
     suite: str
-    frame: pd.DataFrame
-    parameters: dict
-    note: str = ""
+    parameters: dict = field(default_factory=dict)  # GX expectation parameters
+    query: str | None = None
+    sql_params: dict = field(default_factory=dict)  # bound parameters of the query
+    frame: pd.DataFrame | None = None
+    chunked: bool = False  # query takes $symbols and may be validated in chunks
 
 
 def suite_path(name: str) -> Path:
@@ -48,93 +57,155 @@ def suite_path(name: str) -> Path:
 
 # --- batches ---------------------------------------------------------------------------
 
-def _documented(frame: pd.DataFrame, kinds: tuple[str, ...], date_col: str) -> pd.Series:
-    """True where (symbol, date) is listed under one of ``kinds`` for that symbol or '*'."""
-    ex = calendar.exceptions()
-    ex = ex[ex["kind"].isin(kinds)]
-    days = ex["date"].map(date.isoformat)
-    pairs = set(ex["symbol"] + "|" + days)
-    everywhere = set(days[ex["symbol"] == "*"])
-    return (frame["symbol"] + "|" + frame[date_col]).isin(pairs) | frame[date_col].isin(
-        everywhere)
-
-
-def prices_batches(con: duckdb.DuckDBPyConnection) -> list[Batch]:
-    frame = con.execute(sqlfiles.query("quality/prices_batch")).df()
-    frame["documented_move"] = _documented(frame, ("large_move",), "trade_date")
-    ex = calendar.exceptions()
-    allowed = set(ex.loc[ex["kind"] == "extra_session", "date"].map(date.isoformat))
-    missing = []
-    for symbol, first, last, stored in con.execute(
-            sqlfiles.query("quality/price_ranges")).fetchall():
-        expected = calendar.sessions(first, last).strftime("%Y-%m-%d")
-        allowed.update(expected)
-        gone = expected.difference(pd.Index([d.isoformat() for d in stored]))
-        missing.append(pd.DataFrame({"symbol": symbol, "session": gone.astype(str)}))
-    missing_frame = pd.concat(missing, ignore_index=True) if missing else pd.DataFrame(
-        columns=["symbol", "session"])
-    missing_frame = missing_frame[~_documented(
-        missing_frame, ("closure", "calendar_gap", "data_gap"), "session")]
-    examples = ", ".join(f"{s} {d}" for s, d in missing_frame.head(MAX_EXAMPLES)
-                         .itertuples(index=False))
-    return [
-        Batch("prices", frame, {"xhkg_days": sorted(allowed)}),
-        Batch("prices_sessions", missing_frame.reset_index(drop=True), {},
-              note=f"missing: {examples}" if len(missing_frame) else ""),
-    ]
-
-
-def listings_batch(con: duckdb.DuckDBPyConnection, today: date | None = None) -> Batch:
-    frame = con.execute(sqlfiles.query("quality/new_economy_listings_batch")).df()
+def table_batches(today: date | None = None) -> list[Batch]:
+    """The suites over warehouse tables."""
     today = today or hk_today()
-    return Batch("new_economy_listings", frame,
-                 {"today_yyyymmdd": int(today.strftime("%Y%m%d"))})
+    return [
+        Batch("prices", query="quality/prices_batch", sql_params={"symbols": None},
+              chunked=True),
+        Batch("prices_sessions", query="quality/missing_sessions"),
+        Batch("new_economy_listings", query="quality/new_economy_listings_batch",
+              parameters={"today_yyyymmdd": int(today.strftime("%Y%m%d"))}),
+    ]
 
 
 def claim_results_batch(rows: list[dict], ledger_ids: list[str]) -> Batch:
     columns = ["claim_id", "measured", "verdict", "expected", "changed", "rounded_verdict"]
     frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
-    return Batch("claim_results", frame,
-                 {"ledger_claims": len(ledger_ids), "ledger_ids": sorted(ledger_ids)})
+    return Batch("claim_results", frame=frame,
+                 parameters={"ledger_claims": len(ledger_ids), "ledger_ids": sorted(ledger_ids)})
+
+
+def batch_frame(con: duckdb.DuckDBPyConnection, batch: Batch) -> pd.DataFrame:
+    """The whole batch as one frame (for small batches and Data Docs)."""
+    if batch.frame is None:
+        batch.frame = con.sql(sqlfiles.query(batch.query), params=batch.sql_params).df()
+    return batch.frame
+
+
+def batch_chunks(con: duckdb.DuckDBPyConnection, batch: Batch):
+    """Yield the batch as frames of at most ~CHUNK_ROWS rows (whole symbols each)."""
+    if batch.frame is not None or not batch.chunked:
+        yield batch_frame(con, batch)
+        return
+    sizes = con.execute(sqlfiles.query("quality/symbol_sizes")).fetchall()
+    if sum(n for _, n in sizes) <= CHUNK_ROWS:
+        yield batch_frame(con, batch)
+        return
+    chunk, rows = [], 0
+    for symbol, n in sizes + [(None, CHUNK_ROWS + 1)]:
+        if chunk and (rows + n > CHUNK_ROWS or symbol is None):
+            yield con.sql(sqlfiles.query(batch.query),
+                          params={**batch.sql_params, "symbols": chunk}).df()
+            chunk, rows = [], 0
+        if symbol is not None:
+            chunk.append(symbol)
+            rows += n
 
 
 # --- validation with a result cache -----------------------------------------------------
 
-def cache_key(batch: Batch) -> str:
+def _content_hash(con: duckdb.DuckDBPyConnection, batch: Batch) -> str:
+    if batch.frame is not None:
+        return hashlib.sha256(pd.util.hash_pandas_object(batch.frame, index=False)
+                              .values.tobytes()).hexdigest()
+    relation = con.sql(sqlfiles.query(batch.query), params=batch.sql_params)
+    n, h = relation.aggregate(
+        "count(*)::BIGINT, coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0)::VARCHAR"
+    ).fetchall()[0]
+    return f"{n}:{h}:{','.join(relation.columns)}:{','.join(map(str, relation.types))}"
+
+
+def cache_key(con: duckdb.DuckDBPyConnection, batch: Batch) -> str:
     digest = hashlib.sha256()
     digest.update(suite_path(batch.suite).read_bytes())
     digest.update(version("great_expectations").encode())
     digest.update(json.dumps(batch.parameters, sort_keys=True, default=str).encode())
-    digest.update(",".join(f"{c}:{t}" for c, t in batch.frame.dtypes.items()).encode())
-    digest.update(pd.util.hash_pandas_object(batch.frame, index=False).values.tobytes())
+    digest.update(_content_hash(con, batch).encode())
     return digest.hexdigest()
+
+
+class Validation:
+    """Validate batches with their suites, reusing stored results where the key matches.
+
+    ``start`` looks up every key and, if any batch must be validated, starts importing GX in
+    the background; ``finish`` validates what was not stored and returns one result a suite.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, batches: list[Batch]):
+        self.con = con
+        self.batches = batches
+        self.keys: list[str] = []
+        self.stored: list[tuple[bool, str] | None] = []
+
+    def start(self) -> Validation:
+        for batch in self.batches:
+            key = cache_key(self.con, batch)
+            hit = self.con.execute(sqlfiles.query("load/dq_validation_lookup"),
+                                   {"suite": batch.suite, "cache_key": key}).fetchall()
+            self.keys.append(key)
+            self.stored.append(tuple(hit[0]) if hit else None)
+        if any(s is None for s in self.stored):
+            preload_gx()
+        return self
+
+    def add(self, batch: Batch) -> None:
+        """Add a batch known only later (this run's claim results)."""
+        key = cache_key(self.con, batch)
+        hit = self.con.execute(sqlfiles.query("load/dq_validation_lookup"),
+                               {"suite": batch.suite, "cache_key": key}).fetchall()
+        self.batches.append(batch)
+        self.keys.append(key)
+        self.stored.append(tuple(hit[0]) if hit else None)
+
+    def finish(self, *, store: bool) -> list[CheckResult]:
+        todo = [i for i, s in enumerate(self.stored) if s is None]
+        fresh = {}
+        if todo:
+            preload_gx().join()
+            fresh = dict(zip(todo, _run_gx(self.con, [self.batches[i] for i in todo]),
+                             strict=True))
+        results = []
+        for i, batch in enumerate(self.batches):
+            if i in fresh:
+                success, detail = fresh[i]
+                if store:
+                    self.con.execute(sqlfiles.query("load/dq_validation_insert"), {
+                        "suite": batch.suite, "cache_key": self.keys[i], "success": success,
+                        "detail": detail, "validated_at": utc_now()})
+                results.append(CheckResult(f"gx:{batch.suite}", success, detail))
+            else:
+                success, detail = self.stored[i]
+                results.append(CheckResult(f"gx:{batch.suite}", success,
+                                           f"{detail} (stored result, batch unchanged)"))
+        return results
 
 
 def validate(con: duckdb.DuckDBPyConnection, batches: list[Batch], *, store: bool
              ) -> list[CheckResult]:
     """Validate each batch with its suite, reusing stored results where the key matches."""
-    results: list[CheckResult | None] = []
-    todo = []
-    for batch in batches:
-        key = cache_key(batch)
-        hit = con.execute(sqlfiles.query("load/dq_validation_lookup"),
-                          {"suite": batch.suite, "cache_key": key}).fetchall()
-        if hit:
-            success, detail = hit[0]
-            results.append(CheckResult(f"gx:{batch.suite}", success,
-                                       f"{detail} (stored result, batch unchanged)"))
-        else:
-            results.append(None)
-            todo.append((len(results) - 1, batch, key))
-    if todo:
-        fresh = _run_gx([b for _, b, _ in todo])
-        for (i, batch, key), (success, detail) in zip(todo, fresh, strict=True):
-            results[i] = CheckResult(f"gx:{batch.suite}", success, detail)
-            if store:
-                con.execute(sqlfiles.query("load/dq_validation_insert"), {
-                    "suite": batch.suite, "cache_key": key, "success": success,
-                    "detail": detail, "validated_at": utc_now()})
-    return results
+    return Validation(con, list(batches)).start().finish(store=store)
+
+
+_PRELOAD: threading.Thread | None = None
+
+
+def preload_gx() -> threading.Thread:
+    """Start importing GX in a background thread (once per process); join it before use.
+
+    The import is mostly Python, so it competes for the GIL, but the main thread spends much
+    of a build inside DuckDB, which releases it.
+    """
+    global _PRELOAD
+    if _PRELOAD is None:
+        _PRELOAD = threading.Thread(target=_import_gx, name="gx-import", daemon=True)
+        _PRELOAD.start()
+    return _PRELOAD
+
+
+def _import_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations  # noqa: F401  (warms the import for the main thread)
 
 
 def load_suite(name: str):
@@ -156,21 +227,47 @@ def gx_context(mode: str = "ephemeral", project_root_dir: Path | None = None):
     return ctx
 
 
-def _run_gx(batches: list[Batch]) -> list[tuple[bool, str]]:
+def _run_gx(con: duckdb.DuckDBPyConnection, batches: list[Batch]) -> list[tuple[bool, str]]:
     ctx = gx_context()
     source = ctx.data_sources.add_pandas("hkpipe")
     out = []
     for batch in batches:
         definition = (source.add_dataframe_asset(batch.suite)
                       .add_batch_definition_whole_dataframe("whole"))
-        gx_batch = definition.get_batch(batch_parameters={"dataframe": batch.frame})
-        result = gx_batch.validate(load_suite(batch.suite),
-                                   expectation_parameters=batch.parameters)
-        out.append(summarise(result, batch))
+        suite = load_suite(batch.suite)
+        parts = []
+        for frame in batch_chunks(con, batch):
+            gx_batch = definition.get_batch(batch_parameters={"dataframe": frame})
+            result = gx_batch.validate(suite, expectation_parameters=batch.parameters)
+            parts.append((*summarise(result, batch, frame), len(frame), len(result.results)))
+        out.append(_merge(parts))
     return out
 
 
-def summarise(result, batch: Batch) -> tuple[bool, str]:
+def _merge(parts: list[tuple[bool, str, int, int]]) -> tuple[bool, str]:
+    """One result from a batch's chunks."""
+    if len(parts) == 1:
+        return parts[0][:2]
+    rows = sum(p[2] for p in parts)
+    failed = [detail for ok, detail, _, _ in parts if not ok]
+    if not failed:
+        return True, f"{parts[0][3]} expectations passed on {rows} rows ({len(parts)} chunks)"
+    return False, f"{len(failed)} of {len(parts)} chunks failed: " + " | ".join(failed)
+
+
+def _examples(r, frame: pd.DataFrame) -> str:
+    """Up to MAX_EXAMPLES offending values, with symbol and date where the batch has them."""
+    shown = (r.result.get("partial_unexpected_list") or [])[:MAX_EXAMPLES]
+    index = (r.result.get("partial_unexpected_index_list") or [])[:MAX_EXAMPLES]
+    keys = [c for c in ("symbol", "trade_date", "stock_code", "listing_date", "claim_id")
+            if c in frame.columns]
+    if keys and len(index) == len(shown):
+        return ", ".join(" ".join(str(frame.at[i, k]) for k in keys) + f" {v}"
+                         for i, v in zip(index, shown, strict=True))
+    return ", ".join(map(str, shown))
+
+
+def summarise(result, batch: Batch, frame: pd.DataFrame) -> tuple[bool, str]:
     """(success, one-line detail naming each failed expectation with examples)."""
     failures = []
     for r in result.results:
@@ -181,15 +278,14 @@ def summarise(result, batch: Batch) -> tuple[bool, str]:
         if r.exception_info.get("raised_exception"):
             why = f"error: {r.exception_info.get('exception_message')}"
         elif "unexpected_count" in r.result:
-            shown = r.result.get("partial_unexpected_list") or []
-            why = (f"{r.result['unexpected_count']} unexpected, e.g. "
-                   f"{', '.join(map(str, shown[:MAX_EXAMPLES]))}")
+            why = f"{r.result['unexpected_count']} unexpected, e.g. {_examples(r, frame)}"
         else:
-            why = f"observed {r.result.get('observed_value')}"
+            rows = "; ".join(" ".join(map(str, row)) for row in
+                             frame.head(MAX_EXAMPLES).itertuples(index=False))
+            why = f"observed {r.result.get('observed_value')}" + (f", e.g. {rows}"
+                                                                  if rows else "")
         failures.append(f"{cfg.type} [{rule}]: {why}")
     total = len(result.results)
     if not failures:
-        return True, f"{total} expectations passed on {len(batch.frame)} rows"
-    note = f"; {batch.note}" if batch.note else ""
-    return False, (f"{len(failures)} of {total} expectations failed: " + "; ".join(failures)
-                   + note)
+        return True, f"{total} expectations passed on {len(frame)} rows"
+    return False, f"{len(failures)} of {total} expectations failed: " + "; ".join(failures)

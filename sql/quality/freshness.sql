@@ -1,5 +1,31 @@
--- Last stored day per symbol and the source of that day's row.
-SELECT symbol, max(trade_date) AS last_date, arg_max(source, trade_date) AS last_source
-FROM prices
-GROUP BY symbol
-ORDER BY symbol
+-- Per symbol: the last stored day and its source, the last completed XHKG session at $now
+-- (UTC), and how many sessions the data is behind it. Documented all-day closures are not
+-- sessions.
+WITH closures AS (
+    SELECT date FROM calendar_exceptions WHERE kind = 'closure' AND symbol = '*'
+),
+
+sessions AS (
+    SELECT session, close_utc FROM xhkg_sessions WHERE session NOT IN (SELECT date FROM closures)
+),
+
+expected AS (
+    SELECT max(session) AS last_session FROM sessions WHERE close_utc <= $now::TIMESTAMP
+),
+
+stored AS (
+    SELECT symbol, max(trade_date) AS last_date, arg_max(source, trade_date) AS last_source
+    FROM prices
+    GROUP BY symbol
+)
+
+SELECT
+    st.symbol,
+    st.last_date,
+    st.last_source,
+    e.last_session,
+    (SELECT count(*) FROM sessions AS s
+     WHERE s.session > st.last_date AND s.session <= e.last_session) AS sessions_behind
+FROM stored AS st
+CROSS JOIN expected AS e
+ORDER BY st.symbol

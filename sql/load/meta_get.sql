@@ -1,0 +1,2 @@
+-- One bookkeeping value.
+SELECT value FROM pipeline_meta WHERE key = $key
