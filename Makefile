@@ -27,8 +27,11 @@ report: $(VENV)/.base  ## write reports/report.md and .html with charts and GX D
 test: $(VENV)/.dev  ## run the test suite (no network)
 	$(BIN)/python -m pytest
 
+bench: $(VENV)/.base  ## measure the performance ratios into benchmarks/results.json
+	$(BIN)/python benchmarks/bench.py
+
 lint: $(VENV)/.dev
-	$(BIN)/ruff check pipeline flows tests
+	$(BIN)/ruff check pipeline flows tests benchmarks scripts
 
 clean:
-	rm -rf $(VENV) data reports .pytest_cache
+	rm -rf $(VENV) data reports .pytest_cache benchmarks/.work benchmarks/.dbt-venv

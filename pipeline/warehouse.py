@@ -98,13 +98,14 @@ def check_target(live: Path) -> None:
 
 
 @contextmanager
-def build(live: str | Path, *, lock_timeout: float = 600.0
+def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | None = None
           ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy of the warehouse; publish on success.
 
     On a clean exit the copy is checkpointed, closed and renamed over ``live`` in one atomic
     step. On any exception (or a kill) the copy is discarded and ``live`` is untouched. The
     schema in ``sql/schema`` and views in ``sql/views`` are (re)applied to every build.
+    ``memory_limit`` (e.g. '2GB') caps DuckDB's memory; it spills to disk beyond it.
     """
     live = Path(live)
     check_target(live)
@@ -128,6 +129,8 @@ def build(live: str | Path, *, lock_timeout: float = 600.0
                                  f"{exc.strerror or exc}") from None
             except duckdb.Error as exc:
                 raise InputError(live, f"cannot open the warehouse: {exc}") from None
+            if memory_limit:
+                con.execute(sqlfiles.query("meta/set_memory_limit"), {"limit": memory_limit})
             apply_schema(con)
             yield con
             con.execute("CHECKPOINT")

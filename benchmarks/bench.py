@@ -1,0 +1,220 @@
+"""`make bench`: the performance figures of issue 7, each a ratio measured in one run on this
+machine, printed with its inputs and written to benchmarks/results.json.
+
+Every ratio divides two wall times taken in the same run, so the machine's speed cancels out.
+Medians of several runs; subprocesses throughout, so each figure includes interpreter start-up
+and imports exactly as a user's command does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / ".work"
+PY = sys.executable
+RUNS = int(os.environ.get("HKPIPE_BENCH_RUNS", "5"))
+GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
+         "market_load_vs_bulk": 3.0, "market_peak_rss_gib": 3.0, "orchestration": 1.5,
+         "run_vs_dbt": 1.5, "check_cached_vs_dbt": 0.5}
+FLOOR_IMPORTS = "import pandas, duckdb, great_expectations"  # what `hkpipe check` imports
+
+
+def env() -> dict:
+    out = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
+    out["HKPIPE_NOW"] = "2026-11-26T12:00:00Z"  # the same "now" for every run
+    return out
+
+
+def timed(cmd: list[str], cwd: Path = ROOT, extra_env: dict | None = None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env={**env(), **(extra_env or {})},
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{done.stdout}\n"
+                         f"{done.stderr}")
+    return elapsed
+
+
+def hkpipe(*args: str) -> list[str]:
+    return [PY, "-m", "pipeline.cli", *args]
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def clear_validation_cache(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM dq_validations")
+    con.execute("CHECKPOINT")
+    con.close()
+
+
+def main() -> int:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    results: dict = {"ratios": {}, "goals": GOALS, "seconds": {}, "inputs": {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                   f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)}"
+                   f" GiB, Python {platform.python_version()}",
+        "runs_per_median": RUNS, "floor": f"python -c '{FLOOR_IMPORTS}'"}}
+    seconds, ratios, inputs = results["seconds"], results["ratios"], results["inputs"]
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+
+    # --- gate and main job against the import floor ---------------------------------------
+    base = WORK / "base.duckdb"
+    timed(hkpipe("run", "--source", "snapshot", "--warehouse", str(base)))
+    timed(hkpipe("check", "--warehouse", str(base)))  # leaves every suite validated
+    floor, gate, main_job, cached = [], [], [], []
+    for i in range(RUNS):  # interleaved, so drift in machine load hits all alike
+        floor.append(timed([PY, "-c", FLOOR_IMPORTS]))
+        target = WORK / "gate.duckdb"
+        shutil.copyfile(base, target)
+        clear_validation_cache(target)
+        gate.append(timed(hkpipe("check", "--warehouse", str(target))))
+        cold = WORK / f"cold{i}.duckdb"
+        main_job.append(timed(hkpipe("run", "--source", "snapshot", "--warehouse", str(cold))))
+        cached.append(timed(hkpipe("check", "--warehouse", str(base))))
+    seconds.update(floor=median(floor), check_revalidate=median(gate),
+                   run_cold=median(main_job), check_cached=median(cached))
+    ratios["gate"] = round(seconds["check_revalidate"] / seconds["floor"], 3)
+    ratios["main_job"] = round(seconds["run_cold"] / seconds["floor"], 3)
+    say(f"floor (import pandas, duckdb, GX)         {seconds['floor']:7.3f} s")
+    say(f"gate: check, re-validating                {seconds['check_revalidate']:7.3f} s  "
+        f"ratio {ratios['gate']:.2f} (goal <= {GOALS['gate']})")
+    say(f"main job: run --source snapshot, cold     {seconds['run_cold']:7.3f} s  "
+        f"ratio {ratios['main_job']:.2f} (goal <= {GOALS['main_job']})")
+    say(f"check on unchanged data (stored results)  {seconds['check_cached']:7.3f} s")
+
+    # --- incremental: 5 new sessions into 40 years vs into 1 year -------------------------
+    seeds_1y = WORK / "seeds_1y"
+    shutil.copytree(ROOT / "seeds", seeds_1y)
+    for name, since in (("HSI.csv", "2025-08-21"), ("HSTECH.csv", "2023-11-13")):
+        frame = pd.read_csv(seeds_1y / "prices" / name, dtype=str, keep_default_na=False)
+        frame[frame["date"] >= since].to_csv(seeds_1y / "prices" / name, index=False)
+    wh40, wh1 = WORK / "hist40.duckdb", WORK / "hist1.duckdb"
+    timed(hkpipe("load-seeds", "--warehouse", str(wh40)))
+    timed(hkpipe("load-seeds", "--seeds-dir", str(seeds_1y), "--warehouse", str(wh1)))
+    five = WORK / "five_sessions.csv"
+    # Synthetic bars for the five sessions after the snapshot ends (cost only, never kept).
+    five.write_text("date,open,high,low,close\n"
+                    "2026-08-24,25600,25700,25500,25650\n2026-08-25,25650,25750,25550,25700\n"
+                    "2026-08-26,25700,25800,25600,25750\n2026-08-27,25750,25850,25650,25800\n"
+                    "2026-08-28,25800,25900,25700,25850\n")
+    times = {"40y": [], "1y": []}
+    for _ in range(RUNS):
+        for label, source in (("40y", wh40), ("1y", wh1)):
+            target = WORK / f"inc_{label}.duckdb"
+            shutil.copyfile(source, target)
+            times[label].append(timed(hkpipe("import-prices", "--symbol", "^HSI", str(five),
+                                             "--warehouse", str(target))))
+    seconds.update(refresh_5_sessions_40y=median(times["40y"]),
+                   refresh_5_sessions_1y=median(times["1y"]))
+    ratios["incremental"] = round(seconds["refresh_5_sessions_40y"]
+                                  / seconds["refresh_5_sessions_1y"], 3)
+    inputs["incremental"] = {"warehouse_40y_mib": round(wh40.stat().st_size / 2**20, 2),
+                             "warehouse_1y_mib": round(wh1.stat().st_size / 2**20, 2),
+                             "how": "hkpipe import-prices of 5 sessions (validate, upsert, "
+                                    "integrity checks, copy and atomic publish)"}
+    say(f"incremental: 5 sessions into 40 years     {seconds['refresh_5_sessions_40y']:7.3f} s"
+        f" / into 1 year {seconds['refresh_5_sessions_1y']:.3f} s  ratio "
+        f"{ratios['incremental']:.2f} (goal <= {GOALS['incremental']})")
+
+    # --- market scale ------------------------------------------------------------------------
+    market = {}
+    for label, symbols in (("tenth", 270), ("full", 2700)):
+        done = subprocess.run([PY, str(ROOT / "benchmarks" / "market_scale.py"), "--symbols",
+                               str(symbols), "--years", "20", "--work", str(WORK),
+                               "--memory-limit", "1GB"],
+                              cwd=ROOT, env=env(), capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"market scale failed:\n{done.stderr}")
+        market[label] = json.loads(done.stdout.strip().splitlines()[-1])
+    full, tenth = market["full"], market["tenth"]
+    ratios["market_time"] = round(full["pipeline_s"] / tenth["pipeline_s"], 3)
+    ratios["market_load_vs_bulk"] = round(full["upsert_s"] / full["bulk_insert_s"], 3)
+    ratios["market_peak_rss_gib"] = round(full["peak_rss_mib"] / 1024, 3)
+    inputs["market_scale"] = market
+    say(f"market scale: {full['rows']:,} rows in {full['pipeline_s']:.1f} s "
+        f"({full['rows_per_s']:,} rows/s) vs {tenth['rows']:,} in {tenth['pipeline_s']:.1f} s:"
+        f" ratio {ratios['market_time']:.2f} (goal <= {GOALS['market_time']})")
+    say(f"  load {full['upsert_s']:.1f} s vs DuckDB bulk insert {full['bulk_insert_s']:.1f} s: "
+        f"{ratios['market_load_vs_bulk']:.2f}x (goal <= {GOALS['market_load_vs_bulk']}); "
+        f"peak RSS {ratios['market_peak_rss_gib']:.2f} GiB (goal <= "
+        f"{GOALS['market_peak_rss_gib']})")
+
+    # --- orchestration -------------------------------------------------------------------------
+    done = subprocess.run([PY, str(ROOT / "benchmarks" / "orchestration.py"), "--warehouse",
+                           str(base), "--runs", "3"], cwd=ROOT, env=env(), capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"orchestration benchmark failed:\n{done.stderr[-3000:]}")
+    orch = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds.update(prefect_trivial_flow=orch["trivial_flow_s"],
+                   prefect_daily_flow=orch["daily_flow_s"])
+    ratios["orchestration"] = round(orch["daily_flow_s"] / orch["trivial_flow_s"], 3)
+    say(f"orchestration: daily flow {orch['daily_flow_s']:.2f} s / trivial two-task flow "
+        f"{orch['trivial_flow_s']:.2f} s: ratio {ratios['orchestration']:.2f} (goal <= "
+        f"{GOALS['orchestration']})")
+
+    # --- peer: a dbt-duckdb project doing the minimal job ------------------------------------
+    dbt = peer_dbt_seconds(say)
+    seconds["dbt_build"] = dbt
+    ratios["run_vs_dbt"] = round(seconds["run_cold"] / dbt, 3)
+    ratios["check_cached_vs_dbt"] = round(seconds["check_cached"] / dbt, 3)
+    say(f"peer: dbt build {dbt:.2f} s; hkpipe run (cold) / dbt {ratios['run_vs_dbt']:.2f} "
+        f"(goal <= {GOALS['run_vs_dbt']}); hkpipe check (unchanged) / dbt "
+        f"{ratios['check_cached_vs_dbt']:.2f} (goal <= {GOALS['check_cached_vs_dbt']})")
+
+    results["met"] = {k: ratios[k] <= GOALS[k] for k in GOALS}
+    out = ROOT / "benchmarks" / "results.json"
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    say(f"wrote {out.relative_to(ROOT)}; goals met: "
+        f"{sum(results['met'].values())} of {len(GOALS)}")
+    shutil.rmtree(WORK, ignore_errors=True)
+    return 0
+
+
+def peer_dbt_seconds(say) -> float:
+    """Median wall time of `dbt build` (fresh database each time) in the peer project."""
+    venv = ROOT / "benchmarks" / ".dbt-venv"
+    dbt = venv / "bin" / "dbt"
+    if not dbt.exists():
+        say("installing the peer's dbt-core and dbt-duckdb into benchmarks/.dbt-venv ...")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        # dbt-core 1.12 needs a download at install time that fails offline; 1.10 does not.
+        done = subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
+                               "dbt-core>=1.9,<1.11", "dbt-duckdb>=1.9,<1.11"],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"could not install dbt for the peer:\n{done.stderr[-2000:]}")
+    project = WORK / "peer_dbt"
+    shutil.copytree(ROOT / "benchmarks" / "peer_dbt", project,
+                    ignore=shutil.ignore_patterns("target", "logs", "*.csv"))
+    shutil.copyfile(ROOT / "seeds" / "prices" / "HSI.csv", project / "seeds" / "HSI.csv")
+    runs = []
+    for i in range(3):
+        db = WORK / f"peer{i}.duckdb"
+        runs.append(timed([str(dbt), "build", "--quiet"], cwd=project, extra_env={
+            "PEER_DUCKDB_PATH": str(db), "DBT_PROFILES_DIR": str(project),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}))
+    return median(runs)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
