@@ -254,3 +254,23 @@ def test_undocumented_large_move_fails_but_documented_crash_days_pass(built_sett
     failed = {c.name: c.detail for c in out.checks if not c.ok}
     assert set(failed) == {"gx:prices"}
     assert "[daily change within 10% unless documented]: 2 unexpected" in failed["gx:prices"]
+
+
+def test_a_large_prices_table_is_validated_in_chunks_of_whole_symbols(built_settings,
+                                                                     monkeypatch):
+    from pipeline.checks import quality
+    monkeypatch.setattr(quality, "CHUNK_ROWS", 3000)  # ^HSI alone (9,782 rows) is one chunk
+    con = duckdb.connect(str(built_settings.warehouse))
+    con.execute("DELETE FROM dq_validations")  # make the check validate, not reuse
+    con.close()
+    out = {c.name: c for c in jobs.check(built_settings, record=False).checks}
+    assert out["gx:prices"].ok
+    assert "on 12209 rows (2 chunks)" in out["gx:prices"].detail
+    con = duckdb.connect(str(built_settings.warehouse))
+    con.execute("UPDATE prices SET close = high + 1 WHERE symbol = 'HSTECH.HK' "
+                "AND trade_date = DATE '2024-11-13'")
+    con.close()
+    out = {c.name: c for c in jobs.check(built_settings, record=False).checks}
+    assert not out["gx:prices"].ok
+    assert "1 of 2 chunks failed" in out["gx:prices"].detail
+    assert "HSTECH.HK 2024-11-13" in out["gx:prices"].detail

@@ -6,8 +6,7 @@ WITH months AS (
 
 listings AS (
     SELECT listing_date, delisting_date,
-           CASE tier WHEN 'core' THEN 1 WHEN 'broad' THEN 2 WHEN 'new_consumer' THEN 3
-                ELSE 4 END AS tier_rank
+           tier_rank(tier) AS tier_rank
     FROM new_economy_listings
 )
 

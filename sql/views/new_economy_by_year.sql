@@ -8,8 +8,7 @@ counted AS (
     SELECT year, tier, count(*) AS listings FROM listings GROUP BY year, tier
 )
 
-SELECT * FROM counted ORDER BY year, CASE tier WHEN 'core' THEN 1 WHEN 'broad' THEN 2
-    WHEN 'new_consumer' THEN 3 ELSE 4 END;
+SELECT * FROM counted ORDER BY year, tier_rank(tier);
 
 COMMENT ON VIEW new_economy_by_year IS 'Listings per year and tier from new_economy_listings (tiers are exclusive here; add core+broad for the broad definition).';
 COMMENT ON COLUMN new_economy_by_year.year IS 'Calendar year of listing.';

@@ -9,16 +9,13 @@ ranked AS (
     SELECT
         listing_date,
         delisting_date,
-        CASE tier WHEN 'core' THEN 1 WHEN 'broad' THEN 2 WHEN 'new_consumer' THEN 3 ELSE 4 END
-            AS tier_rank
+        tier_rank(tier) AS tier_rank
     FROM listings
 ),
 
 wanted AS (
-    SELECT CASE definition
-        WHEN 'core' THEN 1
-        WHEN 'broad' THEN 2
-        WHEN 'new_consumer' THEN 3
+    SELECT CASE WHEN definition IN ('core', 'broad', 'new_consumer')
+        THEN tier_rank(definition)
         ELSE error('new_economy_count: definition must be core, broad or new_consumer, not '
                    || coalesce(definition::VARCHAR, 'NULL'))
     END AS max_rank

@@ -37,8 +37,7 @@ listings AS (
         listing_date,
         delisting_date,
         markers,
-        CASE tier WHEN 'core' THEN 1 WHEN 'broad' THEN 2 WHEN 'new_consumer' THEN 3 ELSE 4 END
-            AS tier_rank
+        tier_rank(tier) AS tier_rank
     FROM new_economy_listings
     WHERE listing_date >= DATE '2018-04-30'
 ),
