@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("run", parents=[common, seeds],
-                       help="load seeds and prices, publish, run every check",
+                       help="load seeds and prices, run every check, publish",
                        description="The main job: validate and load the curated seeds and the "
                                    "price history, publish the warehouse atomically, then run "
                                    "every check. Exit 1 if a check fails.")

@@ -74,6 +74,8 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
     for col in ("volume", "turnover_hkd"):
         fail_first(origin, frame, frame[col] < 0, col,
                    at(lambda r, c=col: f"{c} {r[c]} is negative"))
+        fail_first(origin, frame, frame[col].notna() & (frame[col] % 1 != 0), col,
+                   at(lambda r, c=col: f"{c} {r[c]} is not a whole number"))
     fail_first(origin, frame, frame["high"] < frame["low"], "high",
                at(lambda r: f"high {r['high']} is below low {r['low']}"))
     for col in ("open", "close"):

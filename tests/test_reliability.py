@@ -410,3 +410,28 @@ def test_read_only_commands_never_open_the_warehouse_for_writing(built_settings,
     jobs.report(built_settings, built_settings.reports_dir, data_docs=False)
     live = str(built_settings.warehouse)
     assert opened and all(ro for db, ro in opened if db == live)
+
+
+BAD_IMPORTS = [
+    ("missing file", None, "file not found"),
+    ("extra column", "date,close,name\n2025-12-09,8110,x\n", "unexpected column"),
+    ("header only", "date,close\n", "no data rows"),
+    ("fractional volume", "date,close,volume\n2025-12-09,8110,10.5\n", "not a whole number"),
+    ("slash date", "date,close\n2025/12/09,8110\n", "not a date"),
+    ("NaN close", "date,close\n2025-12-09,NaN\n", "not a number"),
+    ("duplicate dates", "date,close\n2025-12-09,8110\n2025-12-09,8111\n", "more than once"),
+]
+
+
+@pytest.mark.parametrize("label,text,fragment", BAD_IMPORTS, ids=[c[0] for c in BAD_IMPORTS])
+def test_bad_price_import_exits_2_and_changes_nothing(built_settings, tmp_path, label, text,
+                                                      fragment):
+    path = tmp_path / "export.csv"
+    if text is not None:
+        path.write_text(text)
+    before = checksums(built_settings.warehouse)
+    done = run_cli("import-prices", "--symbol", "HKEXT100", str(path), "--warehouse",
+                   str(built_settings.warehouse))
+    assert done.returncode == 2, done.stderr
+    assert str(path) in done.stderr and fragment in done.stderr
+    assert checksums(built_settings.warehouse) == before
