@@ -43,7 +43,8 @@ def last_completed_session(now: pd.Timestamp | None = None) -> date:
     """The last XHKG session whose close has passed, in Hong Kong time, minus known closures."""
     cal = _calendar()
     now = (now or pd.Timestamp.now(tz="UTC")).tz_convert("UTC")
-    closed = {d for d, s in exception_days("closure").items() if "*" in s}
+    ex = exceptions()
+    closed = set(ex.loc[(ex["kind"] == "closure") & (ex["symbol"] == "*"), "date"])
     session = cal.minute_to_past_session(now.floor("min"))
     while session.date() in closed:
         session = cal.previous_session(session)
@@ -58,21 +59,6 @@ def exceptions(path: Path = EXCEPTIONS_FILE) -> pd.DataFrame:
     fail_first(path, frame, ~frame["kind"].isin(KINDS), "kind",
                lambda r: f"{r['kind']!r} is not one of {', '.join(KINDS)}")
     return frame.drop(columns="_line")
-
-
-def exception_days(kind: str) -> dict[date, set[str]]:
-    """date -> symbols ('*' = every symbol) for one kind of exception."""
-    frame = exceptions()
-    out: dict[date, set[str]] = {}
-    for day, symbol in frame.loc[frame["kind"] == kind, ["date", "symbol"]].itertuples(
-            index=False):
-        out.setdefault(day, set()).add(symbol)
-    return out
-
-
-def applies(days: dict[date, set[str]], symbol: str, day: date) -> bool:
-    found = days.get(day, ())
-    return "*" in found or symbol in found
 
 
 def _calendar_key() -> str:
