@@ -123,6 +123,8 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
                     live_wal = Path(f"{live}.wal")
                     if live_wal.exists():  # someone wrote the live file directly; keep it
                         shutil.copyfile(live_wal, wal)
+                else:
+                    create_empty(tmp)
                 con = duckdb.connect(str(tmp))
             except OSError as exc:
                 raise InputError(live, f"cannot write a build next to the warehouse: "
@@ -154,6 +156,16 @@ def schema_digest() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def create_empty(path: Path) -> None:
+    """A new, empty warehouse file in a storage format DuckDB 1.4+ clients can open."""
+    con = duckdb.connect()
+    try:
+        con.execute(sqlfiles.query("meta/create_database"), {"path": str(path)})
+        con.execute("DETACH new_warehouse")
+    finally:
+        con.close()
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

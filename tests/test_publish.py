@@ -89,3 +89,11 @@ def test_warehouse_in_missing_folder_is_rejected(settings, tmp_path):
 def test_readers_see_a_consistent_file_after_publish(built_settings):
     jobs.refresh(built_settings)
     assert query(built_settings.warehouse, "SELECT count(*) FROM prices")[0][0] == 12209
+
+
+def test_warehouse_keeps_a_storage_format_duckdb_1_4_clients_can_read(settings):
+    jobs.run(settings, source="snapshot")
+    jobs.refresh(settings)  # written again by DuckDB 2: the format must stay
+    tags = query(settings.warehouse, "SELECT tags FROM duckdb_databases() "
+                                     "WHERE NOT internal")
+    assert tags == [({"storage_version": "v1.4.0+"},)]
