@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from .csvio import fail_first, parse_dates, read_table
-from .settings import EXPECTATIONS_DIR
+from .settings import EXPECTATIONS_DIR, PROJECT_ROOT
 
 EXCEPTIONS_FILE = EXPECTATIONS_DIR / "xhkg_exceptions.csv"
+PROJECT_SEEDS = PROJECT_ROOT / "seeds"
 KINDS = ("closure", "calendar_gap", "data_gap", "extra_session", "large_move")
 CALENDAR_START = "1986-01-01"
 
@@ -61,14 +62,35 @@ def exceptions(path: Path = EXCEPTIONS_FILE) -> pd.DataFrame:
     return frame.drop(columns="_line")
 
 
-def _calendar_key() -> str:
-    """Changes when the calendar library, the exceptions file or the month changes (the
-    library's calendar reaches about a year ahead of the day it is built)."""
-    from importlib.metadata import version
+SESSIONS_SEED = PROJECT_SEEDS / "xhkg_sessions.csv"
+SEED_MARGIN_DAYS = 60  # the bundled sessions must reach this far past today to be used
 
-    digest = hashlib.sha256(EXCEPTIONS_FILE.read_bytes()).hexdigest()[:16]
-    return f"exchange_calendars {version('exchange_calendars')}; exceptions {digest}; " \
-           f"built {pd.Timestamp.now(tz='Asia/Hong_Kong'):%Y-%m}"
+
+def library_sessions() -> pd.DataFrame:
+    """XHKG sessions and their closes (UTC) from exchange_calendars: session, close_utc."""
+    schedule = _calendar().schedule
+    return pd.DataFrame({
+        "session": schedule.index.date,
+        "close_utc": schedule["close"].dt.tz_convert("UTC").dt.tz_localize(None).values,
+    })
+
+
+def _bundled_sessions() -> pd.DataFrame | None:
+    """The sessions shipped in seeds/xhkg_sessions.csv, if they reach far enough ahead.
+
+    Importing exchange_calendars and computing 40 years of sessions costs ~0.35 s per build;
+    the bundled copy (written by scripts/refresh_calendar_seed.py, checked against the library
+    by the tests) is read instead while it covers today plus a margin.
+    """
+    if not SESSIONS_SEED.exists():
+        return None
+    frame = pd.read_csv(SESSIONS_SEED, parse_dates=["session", "close_utc"])
+    horizon = pd.Timestamp.now(tz="Asia/Hong_Kong").tz_localize(None) + pd.Timedelta(
+        days=SEED_MARGIN_DAYS)
+    if frame.empty or frame["session"].max() < horizon:
+        return None
+    frame["session"] = frame["session"].dt.date
+    return frame
 
 
 def sync(con) -> bool:
@@ -77,18 +99,23 @@ def sync(con) -> bool:
     Returns True when the tables were (re)written. Checks then read the calendar with SQL, so a
     check on unchanged data needs neither exchange_calendars nor pandas' calendar work.
     """
+    from importlib.metadata import version
+
     from . import sqlfiles
 
-    key = _calendar_key()
+    exceptions_digest = hashlib.sha256(EXCEPTIONS_FILE.read_bytes()).hexdigest()[:16]
+    sessions = _bundled_sessions()
+    if sessions is not None:
+        origin = "bundled " + hashlib.sha256(SESSIONS_SEED.read_bytes()).hexdigest()[:16]
+    else:  # the library's calendar reaches about a year ahead of the day it is computed
+        origin = (f"exchange_calendars {version('exchange_calendars')} computed "
+                  f"{pd.Timestamp.now(tz='Asia/Hong_Kong'):%Y-%m}")
+    key = f"sessions {origin}; exceptions {exceptions_digest}"
     stored = con.execute(sqlfiles.query("load/meta_get"), {"key": "calendar"}).fetchall()
     if stored and stored[0][0] == key:
         return False
-    cal = _calendar()
-    schedule = cal.schedule
-    sessions = pd.DataFrame({
-        "session": schedule.index.date,
-        "close_utc": schedule["close"].dt.tz_convert("UTC").dt.tz_localize(None).values,
-    })
+    if sessions is None:
+        sessions = library_sessions()
     con.register("session_batch", sessions)
     con.register("exception_batch", exceptions())
     try:
