@@ -102,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings.from_env(warehouse=args.warehouse,
                                  seeds_dir=getattr(args, "seeds_dir", None))
+    if args.command in WRITERS:
+        _ensure_default_folder(settings)
     try:
         return COMMANDS[args.command](settings, args)
     except InputError as exc:
@@ -176,7 +178,6 @@ def _print_checks(outcome) -> None:
 
 def cmd_run(settings, args) -> int:
     from . import jobs
-    _ensure_default_folder(settings)
     print(f"hkpipe run: source {args.source}, warehouse {settings.warehouse}")
     outcome = jobs.run(settings, source=args.source)
     _print_loads(outcome)
@@ -189,7 +190,6 @@ def cmd_run(settings, args) -> int:
 
 def cmd_refresh(settings, args) -> int:
     from . import jobs
-    _ensure_default_folder(settings)
     outcome = jobs.refresh(settings, source=args.source, full=args.full)
     _print_loads(outcome)
     print(f"published {settings.warehouse} (run {outcome.run_id})")
@@ -206,7 +206,6 @@ def cmd_import_prices(settings, args) -> int:
 
 def cmd_load_seeds(settings, args) -> int:
     from . import jobs
-    _ensure_default_folder(settings)
     outcome = jobs.load_seeds(settings)
     _print_loads(outcome)
     print(f"published {settings.warehouse} (run {outcome.run_id})")
@@ -240,6 +239,7 @@ def cmd_report(settings, args) -> int:
     return EXIT_OK if outcome.ok else EXIT_CHECK
 
 
+WRITERS = {"run", "refresh", "load-seeds", "import-prices"}  # may create the default data/
 COMMANDS = {"run": cmd_run, "refresh": cmd_refresh, "load-seeds": cmd_load_seeds,
             "check": cmd_check, "report": cmd_report, "import-prices": cmd_import_prices}
 

@@ -179,8 +179,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
     outcome.claims = claims.evaluate(con, ledger, settings.seeds_dir / "claims.csv")
     rows = [r.as_dict() for r in outcome.claims]
-    validation.add(quality.claim_results_batch([{**r, "claim_id": r["id"]} for r in rows],
-                                               [c.id for c in ledger]))
+    validation.add(quality.claim_results_batch(rows, [c.id for c in ledger]))
     outcome.checks += validation.finish(store=record)
     if record:
         checked_at = load.utc_now()

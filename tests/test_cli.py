@@ -87,3 +87,14 @@ def test_check_without_warehouse_says_how_to_build_it(tmp_path):
     out = hkpipe("check", "--warehouse", str(tmp_path / "none.duckdb"))
     assert out.returncode != 0
     assert "hkpipe run" in out.stderr
+
+
+def test_writing_commands_create_the_default_data_folder(tmp_path):
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_text("date,close\n2025-12-09,8110\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "import-prices", "--symbol",
+                          "HKEXT100", str(csv_path)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "data" / "warehouse.duckdb").exists()

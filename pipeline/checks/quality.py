@@ -70,8 +70,9 @@ def table_batches(today: date | None = None) -> list[Batch]:
 
 
 def claim_results_batch(rows: list[dict], ledger_ids: list[str]) -> Batch:
-    columns = ["claim_id", "measured", "verdict", "expected", "changed", "rounded_verdict"]
-    frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
+    columns = ["measured", "verdict", "expected", "changed", "rounded_verdict"]
+    frame = pd.DataFrame([{"claim_id": r["id"], **{c: r[c] for c in columns}} for r in rows],
+                         columns=["claim_id", *columns])
     return Batch("claim_results", frame=frame,
                  parameters={"ledger_claims": len(ledger_ids), "ledger_ids": sorted(ledger_ids)})
 
@@ -134,23 +135,21 @@ class Validation:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, batches: list[Batch]):
         self.con = con
-        self.batches = batches
+        self.pending = list(batches)
+        self.batches: list[Batch] = []
         self.keys: list[str] = []
         self.stored: list[tuple[bool, str] | None] = []
 
     def start(self) -> Validation:
-        for batch in self.batches:
-            key = cache_key(self.con, batch)
-            hit = self.con.execute(sqlfiles.query("load/dq_validation_lookup"),
-                                   {"suite": batch.suite, "cache_key": key}).fetchall()
-            self.keys.append(key)
-            self.stored.append(tuple(hit[0]) if hit else None)
+        for batch in self.pending:
+            self.add(batch)
         if any(s is None for s in self.stored):
             preload_gx()
         return self
 
     def add(self, batch: Batch) -> None:
-        """Add a batch known only later (this run's claim results)."""
+        """Look up a batch's stored result (also for batches known only later, such as this
+        run's claim results)."""
         key = cache_key(self.con, batch)
         hit = self.con.execute(sqlfiles.query("load/dq_validation_lookup"),
                                {"suite": batch.suite, "cache_key": key}).fetchall()
