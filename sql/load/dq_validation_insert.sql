@@ -1,2 +1,3 @@
 -- Store a suite result (replacing one with the same key).
-INSERT OR REPLACE INTO dq_validations VALUES ($suite, $cache_key, $success, $detail, $validated_at)
+INSERT OR REPLACE INTO dq_validations (suite, cache_key, success, detail, validated_at)
+VALUES ($suite, $cache_key, $success, $detail, $validated_at)

@@ -1,2 +1,2 @@
 -- Record one bookkeeping value.
-INSERT OR REPLACE INTO pipeline_meta VALUES ($key, $value)
+INSERT OR REPLACE INTO pipeline_meta (key, value) VALUES ($key, $value)
