@@ -4,4 +4,4 @@ Layers (logic flows downward): ``cli`` and ``flows`` -> ``jobs`` -> sources / lo
 report -> ``warehouse`` -> ``sql/`` files. Nothing below ``jobs`` prints or parses arguments.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

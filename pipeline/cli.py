@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -95,6 +96,29 @@ def _parser() -> argparse.ArgumentParser:
                    help="output folder (env HKPIPE_REPORTS; default reports/)")
     p.add_argument("--no-data-docs", action="store_true",
                    help="skip the Great Expectations Data Docs (faster)")
+
+    p = sub.add_parser("status", parents=[common],
+                       help="show the warehouse's schema version, pending migrations, as-of "
+                            "dates and last runs (changes nothing)",
+                       description="Read the warehouse without changing it and print its "
+                                   "schema version, the migrations applied and pending, its "
+                                   "storage format, the as-of date of every symbol, and the "
+                                   "last load and check. Exit 2 when this hkpipe must not "
+                                   "write it (a newer schema version, or an applied migration "
+                                   "edited since).")
+    p.add_argument("--json", action="store_true", help="print the status as JSON")
+
+    p = sub.add_parser("migrate", parents=[common],
+                       help="apply pending schema migrations and publish (data kept)",
+                       description="Apply the pending migrations of sql/migrations/ to a copy "
+                                   "of the warehouse and publish it atomically; rows, load "
+                                   "history and claim verdicts are kept. Every writing command "
+                                   "does this too; read-only ones (check --no-record, report) "
+                                   "ask for it. Exit 2 for a warehouse newer than this hkpipe or "
+                                   "an edited applied migration, 3 if a migration fails; "
+                                   "nothing is published then.")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be applied; change nothing")
     return parser
 
 
@@ -112,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         _err(f"error: {exc}")
         return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader went away (`hkpipe status | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
 
 
 def _err(text: str) -> None:
@@ -125,6 +153,9 @@ def _ensure_default_folder(settings: Settings) -> None:
 
 
 def _print_loads(outcome) -> None:
+    if outcome.migrated:
+        print("  migrated the warehouse's schema: "
+              + ", ".join(m.label for m in outcome.migrated))
     for r in outcome.loads:
         print(f"  loaded {r.describe()}")
     for table, n in outcome.seeds.items():
@@ -239,9 +270,70 @@ def cmd_report(settings, args) -> int:
     return EXIT_OK if outcome.ok else EXIT_CHECK
 
 
+def _print_status(st) -> None:
+    s = st.schema
+    print(f"warehouse {st.path}")
+    if not st.exists:
+        print(f"  not built yet (`hkpipe run` builds it at schema version {s.latest})")
+        return
+    print(f"  storage format {st.storage_version or 'unknown'}")
+    written = " (written before versioned migrations)" if s.legacy else ""
+    print(f"  schema version {s.version}{written}; this hkpipe's is {s.latest}")
+    for a in s.applied:
+        how = "adopted: its tables were already there" if a.adopted else "applied"
+        print(f"    {a.label}  {how} {a.applied_at:%Y-%m-%d %H:%M} UTC")
+    print("  pending migrations: " + (", ".join(m.label for m in s.pending) or "none")
+          + (" (the next command that writes applies them; or `hkpipe migrate`)"
+             if s.pending else ""))
+    if st.unreadable:
+        print(f"  data not summarised: {st.unreadable}")
+    print("  prices as of:" if st.prices else "  prices: none stored")
+    for p in st.prices:
+        print(f"    {p['symbol']:<10} {p['last_date']} ({p['last_source']}; {p['sessions']:,} "
+              f"sessions from {p['first_date']})")
+    if st.last_load:
+        r = st.last_load
+        print(f"  last load: {r['command']} from {r['sources']}, {r['symbols']} symbol(s), "
+              f"{r['rows_inserted']:,} new and {r['rows_updated']:,} changed rows, finished "
+              f"{r['finished_at']:%Y-%m-%d %H:%M} UTC (run {r['run_id']})")
+    if st.last_check:
+        r = st.last_check
+        print(f"  last check: {r['command']} at {r['checked_at']:%Y-%m-%d %H:%M} UTC, "
+              f"{r['claims']} claims, {r['changed']} changed (run {r['run_id']})")
+
+
+def cmd_status(settings, args) -> int:
+    from . import jobs
+    st = jobs.status(settings)
+    if args.json:
+        print(json.dumps(st.as_dict(), indent=2, default=str))
+    else:
+        _print_status(st)
+    if st.problem:
+        _err(f"input error: {st.problem}")
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def cmd_migrate(settings, args) -> int:
+    from . import jobs
+    st, outcome = jobs.migrate(settings, dry_run=args.dry_run)
+    if args.dry_run:
+        print("dry run: nothing changed; "
+              + ("would apply " + ", ".join(m.label for m in st.schema.pending)
+                 if st.schema.pending else "no migration pending"))
+    elif outcome.migrated:
+        print(f"applied {', '.join(m.label for m in outcome.migrated)}; published "
+              f"{settings.warehouse} at schema version {st.schema.version}")
+    else:
+        print(f"{settings.warehouse} is at schema version {st.schema.version}: nothing to do")
+    return EXIT_OK
+
+
 WRITERS = {"run", "refresh", "load-seeds", "import-prices"}  # may create the default data/
 COMMANDS = {"run": cmd_run, "refresh": cmd_refresh, "load-seeds": cmd_load_seeds,
-            "check": cmd_check, "report": cmd_report, "import-prices": cmd_import_prices}
+            "check": cmd_check, "report": cmd_report, "import-prices": cmd_import_prices,
+            "status": cmd_status, "migrate": cmd_migrate}
 
 if __name__ == "__main__":
     sys.exit(main())

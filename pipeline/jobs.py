@@ -1,4 +1,5 @@
-"""Use cases: run, refresh, load_seeds, import_prices, check, report. The CLI and flows call these.
+"""Use cases: run, refresh, load_seeds, import_prices, check, report, status, migrate. The CLI and
+flows call these.
 
 Every job reads and validates all its input first, then changes the warehouse in one build that
 is published atomically (see ``warehouse.build``), so bad input or a failure changes nothing.
@@ -37,6 +38,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     source_used: str = ""
     as_of: dict[str, date] = field(default_factory=dict)
+    migrated: list = field(default_factory=list)  # migrations this run applied
 
     @property
     def ok(self) -> bool:
@@ -151,7 +153,8 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
            evaluate: bool = False) -> None:
     """One build: replace seeds, upsert each (source, frames) in order, check, publish."""
     ledger = claims.read_ledger(settings.seeds_dir / "claims.csv") if evaluate else None
-    with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout) as con:
+    with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
+                         migrated=outcome.migrated) as con:
         calendar.sync(con)
         for table, frame in (seed_frames or {}).items():
             outcome.seeds[table] = load.replace_seed(con, table, seeds.frame_for_table(frame))
@@ -306,11 +309,12 @@ def check(settings: Settings, *, record: bool = True) -> Outcome:
         if not settings.warehouse.exists():
             raise PipelineError(f"no warehouse at {settings.warehouse}; build it with "
                                 "`hkpipe run`")
-        with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout) as con:
+        with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
+                             migrated=outcome.migrated) as con:
             calendar.sync(con)
             _evaluate(con, settings, outcome, "check", ledger, record=True)
     else:
-        con = warehouse.connect_read_only(settings.warehouse)
+        con = _open_current(settings)
         try:
             _evaluate(con, settings, outcome, "check", ledger, record=False)
         finally:
@@ -350,8 +354,46 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
     from . import report as report_module
 
     outcome = check(settings, record=False)
-    con = warehouse.connect_read_only(settings.warehouse)
+    con = _open_current(settings)
     try:
         return outcome, report_module.build(con, outcome, out_dir, data_docs=data_docs)
     finally:
         con.close()
+
+
+def _open_current(settings: Settings):
+    """A read-only connection to a warehouse at exactly this code's schema version."""
+    from . import migrations
+
+    con = warehouse.connect_read_only(settings.warehouse)
+    try:
+        migrations.require_current(con, settings.warehouse)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def status(settings: Settings):
+    """The warehouse's schema version, pending migrations, as-of dates and last runs; read only."""
+    from . import status as status_module
+
+    return status_module.read(settings.warehouse)
+
+
+def migrate(settings: Settings, *, dry_run: bool = False) -> tuple[object, Outcome]:
+    """Apply pending migrations in one build and publish it; nothing else changes. With
+    ``dry_run``, or when nothing is pending, the warehouse is only read."""
+    from . import migrations
+
+    outcome = Outcome(new_run_id(), settings.warehouse)
+    before = status(settings)
+    if not before.exists:
+        raise PipelineError(f"no warehouse at {settings.warehouse}; build it with `hkpipe run`")
+    migrations.verify(before.schema, settings.warehouse)
+    if dry_run or not before.schema.pending:
+        return before, outcome
+    with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
+                         migrated=outcome.migrated):
+        pass
+    return status(settings), outcome

@@ -15,6 +15,11 @@ def query(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def file_text(path: Path) -> str:
+    """The text of one .sql file, read afresh (a migration is checksummed as it is now)."""
+    return path.read_text(encoding="utf-8")
+
+
 def folder(name: str) -> list[Path]:
     """The .sql files of ``sql/<name>/`` in the order they are applied (by file name)."""
     return sorted((SQL_DIR / name).glob("*.sql"))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import sqlfiles
+from . import migrations, sqlfiles
 from .errors import InputError, PipelineError, WarehouseBusy
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
@@ -98,14 +98,16 @@ def check_target(live: Path) -> None:
 
 
 @contextmanager
-def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | None = None
-          ) -> Iterator[duckdb.DuckDBPyConnection]:
+def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | None = None,
+          migrated: list | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy of the warehouse; publish on success.
 
     On a clean exit the copy is checkpointed, closed and renamed over ``live`` in one atomic
-    step. On any exception (or a kill) the copy is discarded and ``live`` is untouched. The
-    schema in ``sql/schema`` and views in ``sql/views`` are (re)applied to every build.
+    step. On any exception (or a kill) the copy is discarded and ``live`` is untouched. Pending
+    migrations (``sql/migrations``) are applied to the copy first, so an older warehouse is
+    upgraded by whichever command writes next, and a failed upgrade publishes nothing.
     ``memory_limit`` (e.g. '2GB') caps DuckDB's memory; it spills to disk beyond it.
+    ``migrated``, when given, receives the migrations applied to this build.
     """
     live = Path(live)
     check_target(live)
@@ -133,7 +135,9 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
                 raise InputError(live, f"cannot open the warehouse: {exc}") from None
             if memory_limit:
                 con.execute(sqlfiles.query("meta/set_memory_limit"), {"limit": memory_limit})
-            apply_schema(con)
+            applied = apply_schema(con, live)
+            if migrated is not None:
+                migrated.extend(applied)
             yield con
             con.execute("CHECKPOINT")
             con.close()
@@ -150,9 +154,9 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
             wal.unlink(missing_ok=True)
 
 
-def schema_digest() -> str:
+def views_digest() -> str:
     digest = hashlib.sha256()
-    for path in sqlfiles.folder("schema") + sqlfiles.folder("views"):
+    for path in sqlfiles.folder("views"):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -168,19 +172,18 @@ def create_empty(path: Path) -> None:
         con.close()
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create tables (if missing), macros and views, with their comments. Idempotent; skipped
-    when the warehouse was built with the same schema files."""
-    digest = schema_digest()
-    try:
-        current = con.execute(sqlfiles.query("load/meta_get"), {"key": "schema"}).fetchall()
-    except duckdb.CatalogException:
-        current = []
-    if current and current[0][0] == digest:
-        return
-    sqlfiles.apply_folder(con, "schema")
-    sqlfiles.apply_folder(con, "views")
-    con.execute(sqlfiles.query("load/meta_set"), {"key": "schema", "value": digest})
+def apply_schema(con: duckdb.DuckDBPyConnection, warehouse: str | Path = ":memory:"
+                 ) -> list[migrations.Migration]:
+    """Bring ``con`` to this code's schema: pending migrations (``sql/migrations``), then the
+    views and macros (``sql/views``) when they changed or a migration ran. Returns the
+    migrations applied; refuses a warehouse newer than this code (``migrations.verify``)."""
+    applied = migrations.migrate(con, warehouse)
+    digest = views_digest()
+    current = con.execute(sqlfiles.query("load/meta_get"), {"key": "views"}).fetchall()
+    if applied or not current or current[0][0] != digest:
+        sqlfiles.apply_folder(con, "views")
+        con.execute(sqlfiles.query("load/meta_set"), {"key": "views", "value": digest})
+    return applied
 
 
 def _fsync(path: Path) -> None:

@@ -360,7 +360,7 @@ def test_refresh_through_a_dead_network_fails_cleanly(built_settings, silent_pro
 # --- hygiene -----------------------------------------------------------------------------------
 
 EXECUTE = re.compile(r"\.(execute|executemany|sql|aggregate|filter)\(")
-SAFE_ARGUMENT = re.compile(r"""(sqlfiles\.)?query\(|"[A-Z][A-Z_ ]*[a-z_]*"\)|\)""")
+SAFE_ARGUMENT = re.compile(r"""(sqlfiles\.)?(query|file_text)\(|"[A-Z][A-Z_ ]*[a-z_]*"\)|\)""")
 
 
 def formatted_sql_calls(text: str) -> list[int]:

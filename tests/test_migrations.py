@@ -1,0 +1,276 @@
+"""Versioned migrations: an existing warehouse is upgraded in place and keeps its history.
+
+The legacy fixture is a real warehouse written by the version before migrations (c087877):
+`hkpipe run --source snapshot`, one `import-prices --symbol HKEXT100` row (the index's base
+value, 10,000 at 2020-12-31) and two `check` runs. scripts/make_legacy_fixture.sh rebuilds it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline import cli, jobs, migrations, sqlfiles
+from pipeline.errors import InputError
+
+from .conftest import make_settings, query
+
+FIXTURE = Path(__file__).parent / "fixtures" / "warehouse_c087877.duckdb.gz"
+HISTORY = {
+    "imported": "SELECT * FROM prices WHERE source LIKE 'import:%' ORDER BY ALL",
+    "load_runs": "SELECT * FROM load_runs ORDER BY ALL",
+    "claim_results": "SELECT * FROM claim_results ORDER BY ALL",
+}
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def columns(path: Path) -> dict[str, list[tuple[str, str]]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return migrations.table_columns(con)
+    finally:
+        con.close()
+
+
+def applied(path: Path) -> list[tuple]:
+    return query(path, "SELECT version, name, checksum, adopted FROM schema_migrations "
+                       "ORDER BY version")
+
+
+@pytest.fixture
+def legacy(tmp_path):
+    """Settings on a private copy of the warehouse written by c087877."""
+    s = make_settings(tmp_path)
+    with gzip.open(FIXTURE) as src, open(s.warehouse, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return s
+
+
+@pytest.fixture
+def own_migrations(tmp_path, monkeypatch):
+    """A private copy of sql/migrations that a test may add to or edit."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrations.MIGRATIONS_DIR, folder)
+    monkeypatch.setattr(migrations, "MIGRATIONS_DIR", folder)
+    return folder
+
+
+def main(capsys, *args) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_fresh_warehouse_records_every_migration_once(built):
+    shipped = migrations.available()
+    assert [(m.version, m.name) for m in shipped][:2] == [(1, "baseline"), (2, "views_digest")]
+    assert applied(built) == [(m.version, m.name, m.checksum, False) for m in shipped]
+    # the old schema digest is gone; views are tracked by their own digest
+    assert dict(query(built, "SELECT key, value FROM pipeline_meta")).keys() == {
+        "calendar", "views"}
+
+
+def test_legacy_warehouse_is_upgraded_in_place_and_keeps_its_history(legacy, built):
+    before = {name: query(legacy.warehouse, sql) for name, sql in HISTORY.items()}
+    assert before["imported"][0][:2] == ("HKEXT100", date(2020, 12, 31))
+    assert len({r[0] for r in before["claim_results"]}) == 3  # the run and two checks
+
+    outcome = jobs.run(legacy, source="snapshot")
+
+    assert [m.label for m in outcome.migrated] == ["0001_baseline", "0002_views_digest"]
+    after = {name: query(legacy.warehouse, sql) for name, sql in HISTORY.items()}
+    assert after["imported"] == before["imported"]  # same values, same loaded_at
+    assert set(before["load_runs"]) <= set(after["load_runs"])
+    assert set(before["claim_results"]) <= set(after["claim_results"])
+    assert len(after["claim_results"]) > len(before["claim_results"])  # the run's verdicts
+    # every table has the columns, in order and type, of a warehouse built fresh
+    assert columns(legacy.warehouse) == columns(built)
+    assert [(v, adopted) for v, _, _, adopted in applied(legacy.warehouse)] == [
+        (1, True), (2, False)]
+
+
+def test_upgrade_on_the_command_line(legacy, capsys):
+    code, out, err = main(capsys, "run", "--source", "snapshot",
+                          "--warehouse", str(legacy.warehouse))
+    assert code == 0, err
+    assert "migrated the warehouse's schema: 0001_baseline, 0002_views_digest" in out
+    code, out, _ = main(capsys, "run", "--source", "snapshot",
+                        "--warehouse", str(legacy.warehouse))
+    assert code == 0 and "migrated" not in out  # applied once
+
+
+def test_upgraded_file_stays_readable_by_duckdb_1x(legacy):
+    jobs.run(legacy, source="snapshot")
+    cli_path = shutil.which("duckdb", path=str(Path(sys.executable).parent))
+    assert cli_path, "the duckdb-cli package (a DuckDB 1.x client) is a dev dependency"
+    version = subprocess.run([cli_path, "--version"], capture_output=True, text=True,
+                             check=True).stdout
+    assert version.startswith("v1."), version
+    out = subprocess.run(
+        [cli_path, "-readonly", "-csv", "-noheader", str(legacy.warehouse), "-c",
+         "SELECT max(version) FROM schema_migrations; "
+         "SELECT round(pct_change, 2) FROM first_trading_day_returns "
+         "WHERE symbol = '^HSI' AND year = 2026; "
+         "SELECT close FROM prices WHERE symbol = 'HKEXT100'"],
+        capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [str(migrations.available()[-1].version), "2.76", "10000.0"]
+
+
+def test_warehouse_newer_than_the_code_is_refused_unchanged(built_settings, capsys):
+    path = built_settings.warehouse
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_migrations VALUES (9001, 'from_a_later_release', 'x', "
+                "TIMESTAMP '2027-01-01', '9.0.0', false)")
+    con.close()
+    before = file_hash(path)
+    latest = migrations.available()[-1].version
+    for command in (["check"], ["check", "--no-record"], ["run", "--source", "snapshot"],
+                    ["migrate"], ["status"]):
+        code, _, err = main(capsys, *command, "--warehouse", str(path))
+        assert code == 2, (command, err)
+        assert "schema version 9001 (migration 9001_from_a_later_release)" in err
+        assert f"knows (schema version {latest})" in err
+    assert file_hash(path) == before
+
+
+def test_edited_applied_migration_is_refused(own_migrations, tmp_path, capsys):
+    settings = make_settings(tmp_path)
+    jobs.load_seeds(settings)
+    before = file_hash(settings.warehouse)
+    edited = own_migrations / "0002_views_digest.sql"
+    edited.write_text(edited.read_text() + "\n-- an afterthought\n")
+    code, _, err = main(capsys, "check", "--warehouse", str(settings.warehouse))
+    assert code == 2
+    assert str(edited) in err and "0002_views_digest was applied" in err
+    assert file_hash(settings.warehouse) == before
+    # Windows line endings are not an edit
+    edited.write_text(edited.read_text().replace("\n-- an afterthought\n", ""))
+    edited.write_bytes(edited.read_bytes().replace(b"\n", b"\r\n"))
+    assert main(capsys, "check", "--warehouse", str(settings.warehouse))[0] == 0
+
+
+def test_failing_migration_publishes_nothing_and_names_itself(own_migrations, built_settings,
+                                                              capsys):
+    # Realistic: a constraint the stored rows break (the HSTECH snapshot has close-only days).
+    (own_migrations / "0003_prices_open_required.sql").write_text(
+        "ALTER TABLE load_runs ADD COLUMN note VARCHAR;\n"
+        "ALTER TABLE prices ALTER COLUMN open SET NOT NULL;\n")
+    before = file_hash(built_settings.warehouse)
+    code, _, err = main(capsys, "run", "--source", "snapshot",
+                        "--warehouse", str(built_settings.warehouse))
+    assert code == 3
+    assert "migration 0003_prices_open_required" in err and "nothing was published" in err
+    assert file_hash(built_settings.warehouse) == before
+
+
+def test_new_migration_is_applied_once_and_derives_old_rows(own_migrations, legacy):
+    # A later release adds a column and derives it for the rows already stored.
+    (own_migrations / "0003_load_runs_rows_total.sql").write_text(
+        "-- rows_total for old rows: inserted + updated + unchanged, as the load counted them\n"
+        "ALTER TABLE load_runs ADD COLUMN rows_total BIGINT;\n"
+        "UPDATE load_runs SET rows_total = rows_inserted + rows_updated + rows_unchanged;\n"
+        "COMMENT ON COLUMN load_runs.rows_total IS 'Rows counted by the load.';\n")
+    old_runs = query(legacy.warehouse, "SELECT * FROM load_runs ORDER BY ALL")
+    first = jobs.load_seeds(legacy)
+    assert [m.version for m in first.migrated] == [1, 2, 3]
+    second = jobs.load_seeds(legacy)
+    assert second.migrated == []
+    derived = query(legacy.warehouse, "SELECT * EXCLUDE (rows_total), rows_total "
+                                      "FROM load_runs ORDER BY ALL")
+    kept = [r[:-1] for r in derived if r[:-1] in set(old_runs)]
+    assert sorted(kept) == sorted(old_runs)
+    assert all(r[-1] == r[5] + r[6] + r[7] for r in derived if r[:-1] in set(old_runs))
+    assert applied(legacy.warehouse)[-1][:3] == (
+        3, "load_runs_rows_total", migrations.available()[-1].checksum)
+
+
+def test_legacy_warehouse_that_does_not_match_the_baseline_is_refused(legacy, capsys):
+    con = duckdb.connect(str(legacy.warehouse))
+    # as if an older release had declared it narrower
+    con.execute("ALTER TABLE load_runs ALTER COLUMN rows_kept TYPE INTEGER")
+    con.close()
+    before = file_hash(legacy.warehouse)
+    code, _, err = main(capsys, "run", "--source", "snapshot",
+                        "--warehouse", str(legacy.warehouse))
+    assert code == 3
+    assert "does not match the schema after its upgrade" in err
+    assert "load_runs" in err and "('rows_kept', 'INTEGER')" in err
+    assert file_hash(legacy.warehouse) == before
+
+
+def test_status_reports_version_pending_as_of_and_last_runs_without_writing(legacy, capsys):
+    before = file_hash(legacy.warehouse)
+    code, out, _ = main(capsys, "status", "--json", "--warehouse", str(legacy.warehouse))
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["schema_version"], doc["written_before_migrations"]) == (0, True)
+    assert doc["pending"] == ["0001_baseline", "0002_views_digest"]
+    assert doc["storage_version"].startswith("v1.4.0")
+    as_of = {p["symbol"]: p["last_date"] for p in doc["prices"]}
+    assert as_of == {"HKEXT100": "2020-12-31", "HSTECH.HK": "2024-11-13",
+                     "^HSI": "2026-08-21"}
+    assert doc["last_load"]["command"] == "import-prices"
+    assert (doc["last_check"]["command"], doc["last_check"]["claims"]) == ("check", 7)
+    code, out, _ = main(capsys, "status", "--warehouse", str(legacy.warehouse))
+    assert "schema version 0 (written before versioned migrations)" in out
+    assert "pending migrations: 0001_baseline, 0002_views_digest" in out
+    code, out, _ = main(capsys, "migrate", "--dry-run", "--warehouse", str(legacy.warehouse))
+    assert code == 0 and "would apply 0001_baseline, 0002_views_digest" in out
+    assert file_hash(legacy.warehouse) == before
+
+    assert main(capsys, "migrate", "--warehouse", str(legacy.warehouse))[0] == 0
+    doc = json.loads(main(capsys, "status", "--json", "--warehouse",
+                          str(legacy.warehouse))[1])
+    assert (doc["schema_version"], doc["pending"]) == (2, [])
+    assert [a["adopted"] for a in doc["applied"]] == [True, False]
+
+
+def test_read_only_commands_ask_for_the_upgrade(legacy, capsys):
+    code, _, err = main(capsys, "check", "--no-record", "--warehouse", str(legacy.warehouse))
+    assert code == 2
+    assert "schema version 0 and this hkpipe needs 2" in err and "hkpipe migrate" in err
+
+
+def test_migration_files_are_named_and_numbered_uniquely(own_migrations):
+    shutil.copyfile(own_migrations / "0002_views_digest.sql", own_migrations / "0002_again.sql")
+    with pytest.raises(Exception, match="version 0002 is also"):
+        migrations.available()
+    (own_migrations / "0002_again.sql").rename(own_migrations / "3_Bad Name.sql")
+    with pytest.raises(Exception, match="NNNN_lower_case_name"):
+        migrations.available()
+
+
+def test_tables_are_changed_only_by_migrations():
+    # Every schema change ships as a migration: no other SQL file creates, alters or drops a
+    # table (the runner's own record is created by meta/schema_migrations.sql; temporary
+    # staging tables are not part of the schema).
+    import re
+
+    pattern = re.compile(r"\b(CREATE\s+(OR\s+REPLACE\s+)?TABLE|ALTER\s+TABLE|"
+                         r"DROP\s+TABLE)\b", re.IGNORECASE)
+    offenders = [str(p.relative_to(sqlfiles.SQL_DIR)) for p in sqlfiles.SQL_DIR.rglob("*.sql")
+                 if "migrations" not in p.parts and p.name != "schema_migrations.sql"
+                 and pattern.search(p.read_text())]
+    assert offenders == []
+
+
+def test_input_error_names_the_migration_file(own_migrations, tmp_path):
+    settings = make_settings(tmp_path)
+    jobs.load_seeds(settings)
+    (own_migrations / "0001_baseline.sql").write_text("-- emptied\n")
+    with pytest.raises(InputError) as err:
+        jobs.load_seeds(settings)
+    assert err.value.path == str(own_migrations / "0001_baseline.sql")
