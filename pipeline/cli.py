@@ -118,7 +118,8 @@ def _parser() -> argparse.ArgumentParser:
                                    "an edited applied migration, 3 if a migration fails; "
                                    "nothing is published then.")
     p.add_argument("--dry-run", action="store_true",
-                   help="print what would be applied; change nothing")
+                   help="apply them to a private copy that is then discarded, and say what "
+                        "would be applied; the warehouse is not changed")
     return parser
 
 
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (`hkpipe status | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILURE
+        return 128 + 13  # what a process ended by SIGPIPE reports
 
 
 def _err(text: str) -> None:
@@ -320,8 +321,9 @@ def cmd_migrate(settings, args) -> int:
     st, outcome = jobs.migrate(settings, dry_run=args.dry_run)
     if args.dry_run:
         print("dry run: nothing changed; "
-              + ("would apply " + ", ".join(m.label for m in st.schema.pending)
-                 if st.schema.pending else "no migration pending"))
+              + ("would apply " + ", ".join(m.label for m in outcome.migrated)
+                 + " (tried on a private copy: they succeed)"
+                 if outcome.migrated else "no migration pending"))
     elif outcome.migrated:
         print(f"applied {', '.join(m.label for m in outcome.migrated)}; published "
               f"{settings.warehouse} at schema version {st.schema.version}")

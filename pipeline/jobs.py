@@ -80,10 +80,16 @@ FULL_HISTORY_START = date(1980, 1, 1)
 
 
 def _stored_last_dates(settings: Settings) -> dict[str, date]:
+    from . import migrations
+
     if not settings.warehouse.exists():
         return {}
     con = warehouse.connect_read_only(settings.warehouse)
     try:
+        state = migrations.read_state(con)
+        migrations.verify(state, settings.warehouse)  # before fetching anything
+        if not (state.applied or state.legacy):
+            return {}  # an empty file: nothing stored yet
         return dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
     finally:
         con.close()
@@ -383,7 +389,7 @@ def status(settings: Settings):
 
 def migrate(settings: Settings, *, dry_run: bool = False) -> tuple[object, Outcome]:
     """Apply pending migrations in one build and publish it; nothing else changes. With
-    ``dry_run``, or when nothing is pending, the warehouse is only read."""
+    ``dry_run`` they are tried on a private copy that is then discarded."""
     from . import migrations
 
     outcome = Outcome(new_run_id(), settings.warehouse)
@@ -391,9 +397,9 @@ def migrate(settings: Settings, *, dry_run: bool = False) -> tuple[object, Outco
     if not before.exists:
         raise PipelineError(f"no warehouse at {settings.warehouse}; build it with `hkpipe run`")
     migrations.verify(before.schema, settings.warehouse)
-    if dry_run or not before.schema.pending:
+    if not before.schema.pending:
         return before, outcome
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
-                         migrated=outcome.migrated):
+                         migrated=outcome.migrated, publish=not dry_run):
         pass
-    return status(settings), outcome
+    return (before if dry_run else status(settings)), outcome

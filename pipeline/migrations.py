@@ -4,8 +4,10 @@ A migration is ``sql/migrations/NNNN_name.sql``. The warehouse records every app
 ``schema_migrations`` (version, name, checksum, time), so a warehouse that a team keeps for
 months is upgraded in place, inside the normal build, and keeps its history:
 
-- pending migrations run in version order, each in its own transaction, on the build's private
-  copy (``warehouse.build``), so a failing one publishes nothing (``MigrationError``, exit 3);
+- pending migrations run in version order on the build's private copy (``warehouse.build``),
+  which is the unit of atomicity: a failing one publishes nothing (``MigrationError``, exit 3).
+  No explicit transaction: DuckDB refuses "add a column, fill it, SET NOT NULL" on a table
+  with a primary key inside one ("Cannot create index with outstanding updates");
 - an applied migration whose file has changed since is refused (checksum, exit 2);
 - a warehouse that records a version this code does not know is refused (exit 2): no silent
   downgrade;
@@ -35,35 +37,38 @@ from .settings import SQL_DIR
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 FILE_PATTERN = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
+LEGACY_TABLES = {"prices", "load_runs", "claim_results", "pipeline_meta"}
 
 
 class MigrationError(PipelineError):
     """A migration failed on the build copy; nothing was published."""
 
 
+class _Labelled:
+    version: int
+    name: str
+
+    @property
+    def label(self) -> str:
+        """The file name without .sql: 0002_views_digest."""
+        return f"{self.version:04d}_{self.name}"
+
+
 @dataclass(frozen=True)
-class Migration:
+class Migration(_Labelled):
     version: int
     name: str
     path: Path
     checksum: str
 
-    @property
-    def label(self) -> str:
-        return f"{self.version:04d}_{self.name}"
-
 
 @dataclass(frozen=True)
-class Applied:
+class Applied(_Labelled):
     version: int
     name: str
     checksum: str
     applied_at: datetime
     adopted: bool
-
-    @property
-    def label(self) -> str:
-        return f"{self.version:04d}_{self.name}"
 
 
 @dataclass
@@ -104,8 +109,9 @@ class State:
 
 
 def checksum(text: str) -> str:
-    # Line endings are normalised so a Windows checkout (autocrlf) is not an "edit".
-    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+    # ``text`` is read with universal newlines, so a Windows checkout (autocrlf) hashes the
+    # same as a Unix one and is not an "edit".
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def available() -> tuple[Migration, ...]:
@@ -130,8 +136,8 @@ def read_state(con: duckdb.DuckDBPyConnection) -> State:
     if "schema_migrations" in tables:
         state.applied = [Applied(*row) for row in
                          con.execute(sqlfiles.query("meta/migrations_applied")).fetchall()]
-    else:
-        state.legacy = bool(tables)
+    else:  # hkpipe's own tables, written before migrations existed
+        state.legacy = bool(tables & LEGACY_TABLES)
     return state
 
 
@@ -140,10 +146,13 @@ def verify(state: State, warehouse: str | Path) -> None:
     edited since; either way nothing is written."""
     if state.unknown:
         newest = max(state.unknown, key=lambda a: a.version)
+        what = (f"newer than this hkpipe {__version__} knows (schema version {state.latest}); "
+                "upgrade hkpipe" if newest.version > state.latest else
+                f"which this hkpipe {__version__} does not ship (another branch, or a removed "
+                "file); use the hkpipe that wrote it")
         raise InputError(warehouse, f"the warehouse is at schema version {state.version} "
-                         f"(migration {newest.label}), newer than this hkpipe {__version__} "
-                         f"knows (schema version {state.latest}); upgrade hkpipe, or point "
-                         "--warehouse at a warehouse this version wrote. Nothing was changed")
+                         f"(migration {newest.label}), {what}, or point --warehouse at a "
+                         "warehouse this version wrote. Nothing was changed")
     if state.edited:
         done, now = state.edited[0]
         raise InputError(now.path, f"migration {done.label} was applied to {warehouse} on "
@@ -174,7 +183,6 @@ def migrate(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> list[Migra
     had_tables = state.legacy or bool(state.applied)
     con.execute(sqlfiles.query("meta/schema_migrations"))
     for m in state.pending:
-        con.begin()
         try:
             con.execute(sqlfiles.file_text(m.path))
             con.execute(sqlfiles.query("meta/migration_record"), {
@@ -183,9 +191,7 @@ def migrate(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> list[Migra
                 "applied_at": datetime.now(UTC).replace(tzinfo=None),
                 "hkpipe_version": __version__,
                 "adopted": state.legacy and m.version == 1})
-            con.commit()
         except duckdb.Error as exc:
-            con.rollback()
             reason = " ".join(str(exc).split())
             raise MigrationError(f"migration {m.label} ({m.path}) failed on a build copy of "
                                  f"{warehouse}: {reason}; nothing was published, the warehouse "
@@ -219,7 +225,8 @@ def fresh_columns(known: tuple[Migration, ...]) -> dict[str, list[tuple[str, str
 
 def _assert_conforms(con, warehouse, known) -> None:
     """An upgraded warehouse must have exactly the columns a fresh one has, in the same order
-    (tables of its own that hkpipe never made are left alone)."""
+    and type (tables hkpipe never made are left alone). Constraints are not compared: no
+    release before the baseline changed one."""
     want, have = fresh_columns(tuple(known)), table_columns(con)
     diffs = [f"{t}: has {have.get(t)}, a fresh warehouse has {cols}"
              for t, cols in want.items() if have.get(t) != cols]

@@ -11,8 +11,7 @@ from .settings import SQL_DIR
 @cache
 def query(name: str) -> str:
     """The text of ``sql/<name>.sql`` (``name`` may contain a sub-folder, e.g. 'load/x')."""
-    path = SQL_DIR / f"{name}.sql"
-    return path.read_text(encoding="utf-8")
+    return file_text(SQL_DIR / f"{name}.sql")
 
 
 def file_text(path: Path) -> str:

@@ -99,7 +99,8 @@ def check_target(live: Path) -> None:
 
 @contextmanager
 def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | None = None,
-          migrated: list | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+          migrated: list | None = None, publish: bool = True
+          ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a read-write connection to a private copy of the warehouse; publish on success.
 
     On a clean exit the copy is checkpointed, closed and renamed over ``live`` in one atomic
@@ -107,7 +108,8 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
     migrations (``sql/migrations``) are applied to the copy first, so an older warehouse is
     upgraded by whichever command writes next, and a failed upgrade publishes nothing.
     ``memory_limit`` (e.g. '2GB') caps DuckDB's memory; it spills to disk beyond it.
-    ``migrated``, when given, receives the migrations applied to this build.
+    ``migrated``, when given, receives the migrations applied to this build. With
+    ``publish=False`` the copy is discarded at the end (a trial run: ``migrate --dry-run``).
     """
     live = Path(live)
     check_target(live)
@@ -139,6 +141,8 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
             if migrated is not None:
                 migrated.extend(applied)
             yield con
+            if not publish:
+                return
             con.execute("CHECKPOINT")
             con.close()
             con = None
@@ -180,9 +184,13 @@ def apply_schema(con: duckdb.DuckDBPyConnection, warehouse: str | Path = ":memor
     applied = migrations.migrate(con, warehouse)
     digest = views_digest()
     current = con.execute(sqlfiles.query("load/meta_get"), {"key": "views"}).fetchall()
-    if applied or not current or current[0][0] != digest:
+    # hkpipe before 0.2.0 cannot see schema versions: when one wrote this file after its
+    # upgrade, it left its digest row ('schema') and its own views. Put ours back.
+    old_writer = con.execute(sqlfiles.query("load/meta_get"), {"key": "schema"}).fetchall()
+    if applied or old_writer or not current or current[0][0] != digest:
         sqlfiles.apply_folder(con, "views")
         con.execute(sqlfiles.query("load/meta_set"), {"key": "views", "value": digest})
+        con.execute(sqlfiles.query("load/meta_delete"), {"key": "schema"})
     return applied
 
 

@@ -138,7 +138,8 @@ def test_warehouse_newer_than_the_code_is_refused_unchanged(built_settings, caps
     before = file_hash(path)
     latest = migrations.available()[-1].version
     for command in (["check"], ["check", "--no-record"], ["run", "--source", "snapshot"],
-                    ["migrate"], ["status"]):
+                    ["refresh", "--source", "yahoo"],  # refused before any fetch
+                    ["migrate"], ["migrate", "--dry-run"], ["status"]):
         code, _, err = main(capsys, *command, "--warehouse", str(path))
         assert code == 2, (command, err)
         assert "schema version 9001 (migration 9001_from_a_later_release)" in err
@@ -274,3 +275,57 @@ def test_input_error_names_the_migration_file(own_migrations, tmp_path):
     with pytest.raises(InputError) as err:
         jobs.load_seeds(settings)
     assert err.value.path == str(own_migrations / "0001_baseline.sql")
+
+
+def test_a_key_table_column_can_be_added_filled_and_required(own_migrations, legacy):
+    # DuckDB refuses this inside one explicit transaction on a table with a primary key
+    # ("Cannot create index with outstanding updates"); the build copy is the atomic unit.
+    (own_migrations / "0003_indexes_short_name.sql").write_text(
+        "-- short_name for existing rows: the symbol itself\n"
+        "ALTER TABLE indexes ADD COLUMN short_name VARCHAR;\n"
+        "UPDATE indexes SET short_name = symbol;\n"
+        "ALTER TABLE indexes ALTER COLUMN short_name SET NOT NULL;\n"
+        "COMMENT ON COLUMN indexes.short_name IS 'Short name.';\n")
+    outcome = jobs.migrate(legacy)[1]
+    assert [m.version for m in outcome.migrated] == [1, 2, 3]
+    assert query(legacy.warehouse, "SELECT symbol, short_name FROM indexes ORDER BY 1") == [
+        ("HKEXT100", "HKEXT100"), ("HSTECH.HK", "HSTECH.HK"), ("^HSI", "^HSI")]
+
+
+def test_dry_run_tries_the_migrations_on_a_copy(legacy, capsys):
+    con = duckdb.connect(str(legacy.warehouse))
+    con.execute("ALTER TABLE load_runs ALTER COLUMN rows_kept TYPE INTEGER")
+    con.close()
+    before = file_hash(legacy.warehouse)
+    code, _, err = main(capsys, "migrate", "--dry-run", "--warehouse", str(legacy.warehouse))
+    assert code == 3 and "does not match the schema after its upgrade" in err
+    assert file_hash(legacy.warehouse) == before
+
+
+def test_views_written_by_an_older_hkpipe_are_put_back(built_settings):
+    # hkpipe 0.1.0 cannot see schema versions: writing an upgraded file, it re-creates its own
+    # views and its digest row. The next build of this version restores its views.
+    con = duckdb.connect(str(built_settings.warehouse))
+    con.execute("CREATE OR REPLACE VIEW price_coverage AS SELECT 1 AS stale")
+    con.execute("INSERT INTO pipeline_meta (key, value) VALUES ('schema', 'old digest')")
+    con.close()
+    jobs.load_seeds(built_settings)
+    assert "stale" not in [c for c, _ in columns_of_view(built_settings.warehouse)]
+    assert query(built_settings.warehouse,
+                 "SELECT count(*) FROM pipeline_meta WHERE key = 'schema'") == [(0,)]
+
+
+def columns_of_view(path: Path) -> list[tuple[str, str]]:
+    return query(path, "SELECT column_name, data_type FROM information_schema.columns "
+                       "WHERE table_name = 'price_coverage' ORDER BY ordinal_position")
+
+
+def test_a_file_with_only_foreign_tables_is_not_taken_for_an_old_warehouse(tmp_path):
+    settings = make_settings(tmp_path)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("CREATE TABLE my_notes (note VARCHAR)")
+    con.execute("INSERT INTO my_notes VALUES ('kept')")
+    con.close()
+    jobs.load_seeds(settings)
+    assert [a for *_, a in applied(settings.warehouse)] == [False, False]
+    assert query(settings.warehouse, "SELECT note FROM my_notes") == [("kept",)]

@@ -1,0 +1,2 @@
+-- Remove one bookkeeping value.
+DELETE FROM pipeline_meta WHERE key = $key
