@@ -125,3 +125,16 @@ def sync(con) -> bool:
         con.unregister("exception_batch")
     con.execute(sqlfiles.query("load/meta_set"), {"key": "calendar", "value": key})
     return True
+
+
+def trading_days(symbol: str) -> set[date]:
+    """Days a price of ``symbol`` may carry: XHKG sessions (the bundled copy while it reaches
+    far enough, else the library), plus its documented extra sessions, less documented all-day
+    closures. The same sources and exceptions the warehouse's session checks use."""
+    bundled = _bundled_sessions()
+    days = set((bundled if bundled is not None else library_sessions())["session"])
+    ex = exceptions()
+    mine = ex[ex["symbol"].isin([symbol, "*"])]
+    days |= set(mine.loc[mine["kind"] == "extra_session", "date"])
+    days -= set(mine.loc[mine["kind"] == "closure", "date"])
+    return days

@@ -58,12 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true",
                    help="re-fetch the whole history instead of the recent sessions")
 
-    p = sub.add_parser("import-prices", parents=[common],
+    p = sub.add_parser("import-prices", parents=[common, seeds],
                        help="load a CSV export of daily prices for one symbol",
                        description="Load a CSV export (header: date, close, and any of open, "
                                    "high, low, adj_close, volume, turnover_hkd) for a series "
                                    "Yahoo lacks, through the same validation and upsert; rows "
-                                   "are recorded with source import:<file name>.")
+                                   "are recorded with source import:<file name>. The symbol "
+                                   "must be registered in seeds/indexes.csv and every date "
+                                   "must be an XHKG session (or a documented extra session); "
+                                   "otherwise nothing is written and the exit code is 2.")
     p.add_argument("--symbol", required=True,
                    help="symbol to store the rows under (e.g. HKEXT100)")
     p.add_argument("file", metavar="FILE.csv", help="the CSV file")

@@ -272,16 +272,27 @@ SYMBOL_PATTERN = r"[A-Za-z0-9^][A-Za-z0-9^.=_-]{0,19}"
 
 
 def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
-    """Load an analyst's CSV export for ``symbol`` through the same validation and upsert."""
+    """Load an analyst's CSV export for ``symbol`` through the same validation and upsert.
+
+    The symbol must be registered in seeds/indexes.csv, and every date an XHKG session (or a
+    documented extra session): both are refused, exit 2, before anything is written."""
     import re
 
     from .errors import InputError
-    from .prices import read_price_csv
+    from .prices import check_trading_days, read_price_csv
 
     if not re.fullmatch(SYMBOL_PATTERN, symbol):
         raise InputError(None, f"symbol {symbol!r} is not valid: 1-20 letters, digits or "
                          "^ . = _ -", field="--symbol")
+    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
+    if symbol not in set(registry["symbol"]):
+        # an unregistered series would have no name, no source and no checks: an orphan
+        raise InputError(settings.seeds_dir / seeds.INDEXES.file,
+                         f"symbol {symbol!r} is not in the index registry (registered: "
+                         f"{', '.join(sorted(registry['symbol']))}); add a row for it first",
+                         field="symbol")
     frame = read_price_csv(path, symbol)
+    check_trading_days(frame, path, calendar.trading_days(symbol))
     outcome = Outcome(new_run_id(), settings.warehouse)
     outcome.source_used = f"import:{Path(path).name}"
     publish_prices(settings, outcome, outcome.source_used, {symbol: frame},

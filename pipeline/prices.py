@@ -89,6 +89,15 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
     return _dedupe(frame, origin)
 
 
+def check_trading_days(frame: pd.DataFrame, origin: str | Path, days: set[date]) -> None:
+    """Reject a row dated on a day the exchange did not trade (``calendar.trading_days``)."""
+    dates = frame["trade_date"].dt.date
+    fail_first(origin, frame, ~dates.isin(days), "date",
+               lambda r: f"{r['trade_date']:%Y-%m-%d} ({r['trade_date']:%A}) is not an XHKG "
+                         "session nor a documented extra session "
+                         "(expectations/xhkg_exceptions.csv)")
+
+
 def _dedupe(frame: pd.DataFrame, origin) -> pd.DataFrame:
     frame = frame.sort_values(["symbol", "trade_date"], kind="stable")
     keys = ["symbol", "trade_date"]

@@ -420,6 +420,10 @@ BAD_IMPORTS = [
     ("slash date", "date,close\n2025/12/09,8110\n", "not a date"),
     ("NaN close", "date,close\n2025-12-09,NaN\n", "not a number"),
     ("duplicate dates", "date,close\n2025-12-09,8110\n2025-12-09,8111\n", "more than once"),
+    ("Sunday", "date,close\n2025-12-09,8110\n2025-12-07,8090\n",
+     "line 3, field 'date': 2025-12-07 (Sunday) is not an XHKG session"),
+    ("all-day closure", "date,close\n2023-09-08,8110\n",
+     "2023-09-08 (Friday) is not an XHKG session"),  # black rainstorm, documented closure
 ]
 
 
@@ -435,3 +439,25 @@ def test_bad_price_import_exits_2_and_changes_nothing(built_settings, tmp_path, 
     assert done.returncode == 2, done.stderr
     assert str(path) in done.stderr and fragment in done.stderr
     assert checksums(built_settings.warehouse) == before
+
+
+def test_import_for_an_unregistered_symbol_exits_2_and_changes_nothing(built_settings,
+                                                                        tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("date,close\n2025-12-09,8110\n")
+    before = checksums(built_settings.warehouse)
+    done = run_cli("import-prices", "--symbol", "NOSUCH", str(path), "--warehouse",
+                   str(built_settings.warehouse))
+    assert done.returncode == 2, done.stderr
+    assert "seeds/indexes.csv, field 'symbol': symbol 'NOSUCH' is not in the index registry" \
+        in done.stderr
+    assert checksums(built_settings.warehouse) == before
+
+
+def test_import_on_a_documented_extra_session_is_accepted(built_settings, tmp_path):
+    # 1987-05-05: Buddha's Birthday was not yet a holiday; exchange_calendars misses the day.
+    path = tmp_path / "export.csv"
+    path.write_text("date,close\n1987-05-05,2713.80\n")  # the bundled HSI close that day
+    done = run_cli("import-prices", "--symbol", "^HSI", str(path), "--warehouse",
+                   str(built_settings.warehouse))
+    assert done.returncode == 0, done.stderr
