@@ -10,7 +10,7 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from pipeline import jobs, warehouse
+from pipeline import calendar, jobs, warehouse
 from pipeline.checks import claims
 from pipeline.errors import InputError
 
@@ -25,6 +25,7 @@ def con():
     """An empty warehouse schema in memory, for hand-made rows."""
     c = duckdb.connect()
     warehouse.apply_schema(c)
+    calendar.sync(c)  # first-day returns are measured over XHKG sessions
     yield c
     c.close()
 
@@ -64,6 +65,24 @@ def test_more_than_is_strict_and_the_rounded_reading_is_separate(con):
     assert r.verdict == "fails"  # exactly 2.8 is not more than 2.8
 
 
+def test_a_missing_session_makes_the_first_day_change_unverifiable(con):
+    # The data lacks 2025-12-31 (the last session of 2025): comparing with 2025-12-30 would
+    # measure two sessions, and a longer gap would make a multi-month "first day".
+    add_closes(con, "X", [("2025-12-30", 100.0), ("2026-01-02", 103.0)])
+    row = con.execute("SELECT trade_date::VARCHAR, prev_trade_date::VARCHAR, close, "
+                      "prev_close, pct_change FROM first_trading_day_returns "
+                      "WHERE symbol = 'X' AND year = 2026").fetchall()
+    assert row == [("2026-01-02", "2025-12-31", 103.0, None, None)]
+    r = verdict(con, claim("first_day_change", {"symbol": "X", "year": 2026}, "change > 2.8"))
+    assert r.verdict == "unverifiable"
+    assert r.measured_detail == ("X has no stored close on 2025-12-31, the last XHKG session "
+                                 "of 2025")
+    add_closes(con, "Y", [("2025-12-31", 100.0), ("2026-01-05", 103.0)])  # no 2026-01-02
+    r = verdict(con, claim("first_day_change", {"symbol": "Y", "year": 2026}, "change > 2.8"))
+    assert (r.verdict, r.measured_value) == ("unverifiable", None)
+    assert "no stored close on 2026-01-02, the first XHKG session of 2026" in r.measured_detail
+
+
 def best_since(con, symbol):
     return verdict(con, claim("best_start_since", {"symbol": symbol, "year": 2026,
                                                    "since": 2013},
@@ -71,9 +90,13 @@ def best_since(con, symbol):
 
 
 def year_rows(changes: dict[int, float]):
+    """Closes on each year's first XHKG session and the previous year's last one."""
     rows = []
     for year, pct in changes.items():
-        rows += [(f"{year - 1}-12-31", 100.0), (f"{year}-01-02", 100.0 * (1 + pct / 100))]
+        prev_last = calendar.sessions(f"{year - 1}-12-01", f"{year - 1}-12-31")[-1]
+        first = calendar.sessions(f"{year}-01-01", f"{year}-01-31")[0]
+        rows += [(f"{prev_last:%Y-%m-%d}", 100.0),
+                 (f"{first:%Y-%m-%d}", 100.0 * (1 + pct / 100))]
     return sorted(rows)
 
 

@@ -1,4 +1,5 @@
--- A symbol's first trading day of a year against the last trading day before it.
+-- A symbol's first XHKG session of a year against the previous year's last session (NULL,
+-- with the missing session named, where the data lacks either close).
 -- Items: change (percent), change_1dp (rounded as an article would), close, prev_close.
 -- The change is rounded to 1e-6 percentage points so that binary floating-point noise cannot
 -- decide a comparison (102.8 / 100 - 1 is 0.028000000000000025).
@@ -9,8 +10,15 @@ WITH first_days AS (
 
 items AS (
     SELECT 'change' AS item, pct_change AS value,
-           format('{} closed {:.2f} on {} against {:.2f} on {}', symbol, close, trade_date,
-                  prev_close, prev_trade_date) AS detail
+           CASE
+               WHEN close IS NULL THEN format('{} has no stored close on {}, the first XHKG '
+                                              'session of {}', symbol, trade_date, year)
+               WHEN prev_close IS NULL THEN format('{} has no stored close on {}, the last '
+                                                   'XHKG session of {}', symbol,
+                                                   prev_trade_date, year - 1)
+               ELSE format('{} closed {:.2f} on {} against {:.2f} on {}', symbol, close,
+                           trade_date, prev_close, prev_trade_date)
+           END AS detail
     FROM first_days
     UNION ALL
     SELECT 'change_1dp', round(pct_change, 1), 'the change rounded to one decimal'

@@ -1,43 +1,58 @@
--- First trading day of each calendar year per symbol, close to close against the previous
--- trading day in the data.
+-- For each symbol and calendar year: the year's first XHKG session against the previous
+-- year's last XHKG session, close to close. Sessions come from the calendar, not from the
+-- stored rows, so a data gap never turns into a multi-month "first day": a close missing on
+-- either session leaves pct_change NULL.
 CREATE OR REPLACE VIEW first_trading_day_returns AS
-WITH source_prices AS (
-    SELECT symbol, trade_date, close FROM prices
+WITH closures AS (
+    SELECT date FROM calendar_exceptions WHERE kind = 'closure' AND symbol = '*'
 ),
 
-sequenced AS (
+sessions AS (
+    SELECT session FROM xhkg_sessions WHERE session NOT IN (SELECT date FROM closures)
+),
+
+year_bounds AS (
+    SELECT year(session) AS year, min(session) AS first_session, max(session) AS last_session
+    FROM sessions
+    GROUP BY year(session)
+),
+
+symbol_years AS (
+    SELECT DISTINCT symbol, year(trade_date) AS year FROM prices
+),
+
+paired AS (
     SELECT
-        symbol,
-        year(trade_date)                                                   AS year,
-        trade_date,
-        lag(trade_date) OVER by_symbol                                     AS prev_trade_date,
-        close,
-        lag(close) OVER by_symbol                                          AS prev_close,
-        row_number() OVER (PARTITION BY symbol, year(trade_date) ORDER BY trade_date) AS nth_in_year
-    FROM source_prices
-    WINDOW by_symbol AS (PARTITION BY symbol ORDER BY trade_date)
+        sy.symbol,
+        sy.year,
+        cur.first_session  AS trade_date,
+        prev.last_session  AS prev_trade_date
+    FROM symbol_years AS sy
+    JOIN year_bounds AS cur ON cur.year = sy.year
+    LEFT JOIN year_bounds AS prev ON prev.year = sy.year - 1
 ),
 
 final AS (
     SELECT
-        symbol,
-        year,
-        trade_date,
-        prev_trade_date,
-        close,
-        prev_close,
-        (close / prev_close - 1) * 100 AS pct_change
-    FROM sequenced
-    WHERE nth_in_year = 1
+        p.symbol,
+        p.year,
+        p.trade_date,
+        p.prev_trade_date,
+        c.close,
+        b.close                         AS prev_close,
+        (c.close / b.close - 1) * 100   AS pct_change
+    FROM paired AS p
+    LEFT JOIN prices AS c ON c.symbol = p.symbol AND c.trade_date = p.trade_date
+    LEFT JOIN prices AS b ON b.symbol = p.symbol AND b.trade_date = p.prev_trade_date
 )
 
 SELECT * FROM final ORDER BY symbol, year;
 
-COMMENT ON VIEW first_trading_day_returns IS 'For each symbol and calendar year: the first trading day in the data and its close-to-close change against the previous trading day.';
+COMMENT ON VIEW first_trading_day_returns IS 'For each symbol and each calendar year it has data in: the year''s first XHKG session against the previous year''s last XHKG session (documented all-day closures are not sessions). pct_change is NULL when either close is not stored.';
 COMMENT ON COLUMN first_trading_day_returns.symbol IS 'Index symbol.';
 COMMENT ON COLUMN first_trading_day_returns.year IS 'Calendar year.';
-COMMENT ON COLUMN first_trading_day_returns.trade_date IS 'First trading day of the year in the data.';
-COMMENT ON COLUMN first_trading_day_returns.prev_trade_date IS 'Previous trading day in the data (last of the prior year); NULL for the first row of a symbol.';
-COMMENT ON COLUMN first_trading_day_returns.close IS 'Close on trade_date.';
-COMMENT ON COLUMN first_trading_day_returns.prev_close IS 'Close on prev_trade_date.';
-COMMENT ON COLUMN first_trading_day_returns.pct_change IS 'Close-to-close change in percent (2.5 means +2.5%), unrounded.';
+COMMENT ON COLUMN first_trading_day_returns.trade_date IS 'First XHKG session of the year (from the calendar, whether or not a close is stored).';
+COMMENT ON COLUMN first_trading_day_returns.prev_trade_date IS 'Last XHKG session of the previous year; NULL before the calendar starts (1986).';
+COMMENT ON COLUMN first_trading_day_returns.close IS 'Stored close on trade_date; NULL where the data lacks that session.';
+COMMENT ON COLUMN first_trading_day_returns.prev_close IS 'Stored close on prev_trade_date; NULL where the data lacks that session.';
+COMMENT ON COLUMN first_trading_day_returns.pct_change IS 'Close-to-close change in percent (2.5 means +2.5%), unrounded; NULL unless both closes are stored.';
