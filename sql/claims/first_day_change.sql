@@ -9,16 +9,7 @@ WITH first_days AS (
 ),
 
 items AS (
-    SELECT 'change' AS item, pct_change AS value,
-           CASE
-               WHEN close IS NULL THEN format('{} has no stored close on {}, the first XHKG '
-                                              'session of {}', symbol, trade_date, year)
-               WHEN prev_close IS NULL THEN format('{} has no stored close on {}, the last '
-                                                   'XHKG session of {}', symbol,
-                                                   prev_trade_date, year - 1)
-               ELSE format('{} closed {:.2f} on {} against {:.2f} on {}', symbol, close,
-                           trade_date, prev_close, prev_trade_date)
-           END AS detail
+    SELECT 'change' AS item, pct_change AS value, detail
     FROM first_days
     UNION ALL
     SELECT 'change_1dp', round(pct_change, 1), 'the change rounded to one decimal'

@@ -40,7 +40,16 @@ final AS (
         p.prev_trade_date,
         c.close,
         b.close                         AS prev_close,
-        (c.close / b.close - 1) * 100   AS pct_change
+        (c.close / b.close - 1) * 100   AS pct_change,
+        CASE
+            WHEN c.close IS NULL THEN format('{} has no stored close on {}, the first XHKG '
+                                             'session of {}', p.symbol, p.trade_date, p.year)
+            WHEN b.close IS NULL THEN format('{} has no stored close on {}, the last XHKG '
+                                             'session of {}', p.symbol, p.prev_trade_date,
+                                             p.year - 1)
+            ELSE format('{} closed {:.2f} on {} against {:.2f} on {}', p.symbol, c.close,
+                        p.trade_date, b.close, p.prev_trade_date)
+        END                             AS detail
     FROM paired AS p
     LEFT JOIN prices AS c ON c.symbol = p.symbol AND c.trade_date = p.trade_date
     LEFT JOIN prices AS b ON b.symbol = p.symbol AND b.trade_date = p.prev_trade_date
@@ -56,3 +65,4 @@ COMMENT ON COLUMN first_trading_day_returns.prev_trade_date IS 'Last XHKG sessio
 COMMENT ON COLUMN first_trading_day_returns.close IS 'Stored close on trade_date; NULL where the data lacks that session.';
 COMMENT ON COLUMN first_trading_day_returns.prev_close IS 'Stored close on prev_trade_date; NULL where the data lacks that session.';
 COMMENT ON COLUMN first_trading_day_returns.pct_change IS 'Close-to-close change in percent (2.5 means +2.5%), unrounded; NULL unless both closes are stored.';
+COMMENT ON COLUMN first_trading_day_returns.detail IS 'The measurement in words, or which session''s close is missing.';
