@@ -27,7 +27,7 @@ PY = sys.executable
 RUNS = int(os.environ.get("HKPIPE_BENCH_RUNS", "5"))
 GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
          "market_load_vs_bulk": 3.0, "market_peak_rss_gib": 3.0, "orchestration": 1.5,
-         "run_vs_dbt": 1.5, "check_cached_vs_dbt": 0.5}
+         "run_vs_dbt": 1.5, "check_cached_vs_dbt": 0.5, "check_two_sources_vs_one": 1.15}
 FLOOR_IMPORTS = "import pandas, duckdb, great_expectations"  # what `hkpipe check` imports
 
 
@@ -157,6 +157,25 @@ def main() -> int:
         f"{ratios['market_load_vs_bulk']:.2f}x (goal <= {GOALS['market_load_vs_bulk']}); "
         f"peak RSS {ratios['market_peak_rss_gib']:.2f} GiB (goal <= "
         f"{GOALS['market_peak_rss_gib']})")
+
+    # --- two sources per index against one ----------------------------------------------------
+    done = subprocess.run([PY, str(ROOT / "benchmarks" / "two_sources.py"), "--warehouse",
+                           str(base), "--runs", str(RUNS)], cwd=ROOT, env=env(),
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"two-sources benchmark failed:\n{done.stderr[-3000:]}")
+    two = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds.update(check_one_source=two["check_one_source_s"],
+                   check_two_sources=two["check_two_sources_s"])
+    ratios["check_two_sources_vs_one"] = round(two["check_two_sources_s"]
+                                               / two["check_one_source_s"], 3)
+    inputs["check_two_sources_vs_one"] = {
+        "observations": two["observations_two"],
+        "how": "hkpipe check re-validating every suite; ^HSI and HSTECH.HK with the snapshot "
+               "and a second source's observation of every day, against the snapshot alone"}
+    say(f"check, two sources per index / one: {two['check_two_sources_s']:.2f} s / "
+        f"{two['check_one_source_s']:.2f} s: ratio {ratios['check_two_sources_vs_one']:.2f} "
+        f"(goal <= {GOALS['check_two_sources_vs_one']})")
 
     # --- orchestration -------------------------------------------------------------------------
     done = subprocess.run([PY, str(ROOT / "benchmarks" / "orchestration.py"), "--warehouse",

@@ -1,10 +1,13 @@
 """Prefect flows over the pipeline's steps: the daily refresh after the Hong Kong close, and a
 backfill over a date range.
 
-Each Yahoo symbol is fetched by its own task (retried with exponential backoff when the failure
-is worth retrying, bounded by ``timeout_seconds``); the frames are then loaded and published
-once, all or nothing, and the checks and report run on the published warehouse. Tasks take
-plain values (settings, plans, frames), never connections, and cache nothing.
+Each (source, symbol) is fetched by its own task, concurrently, retried with exponential
+backoff when the failure is worth retrying and bounded by ``timeout_seconds``. HKEX's session
+token is fetched once per flow run and handed to every HKEX task. The frames are then loaded
+and published once, all or nothing, except that a source may fail where another served every
+session it was asked for (``pipeline.live.settle``); the checks and report run on the
+published warehouse. Tasks take plain values (settings, plans, frames), never connections,
+and cache nothing.
 
 Run once without a server:   python -m flows.daily_refresh [--warehouse PATH]
 Deploy on a schedule:        see README "Scheduled refresh" (prefect.yaml)
@@ -21,7 +24,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from pipeline import jobs, seeds
+from pipeline import jobs, live, seeds
 from pipeline.errors import PipelineError, SourceError
 from pipeline.settings import Settings
 
@@ -40,39 +43,50 @@ def _retry_if_transient(task, task_run, state) -> bool:
 
 
 @task(cache_policy=NO_CACHE)
-def plan(settings: Settings, full: bool = False, start: date | None = None,
-         end: date | None = None) -> list[jobs.FetchPlan]:
+def plan(settings: Settings, source: str = "live", full: bool = False,
+         start: date | None = None, end: date | None = None) -> list[live.FetchPlan]:
     registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
-    plans, notes = jobs.plan_yahoo(settings, registry, full=full)
+    plans, notes = live.plan(settings, registry, live.expand(source),
+                             last=jobs.stored_last_dates(settings), full=full)
     for note in notes:
         get_run_logger().warning(note)
     if start or end:
-        plans = [jobs.FetchPlan(p.symbol, p.yahoo_symbol, start or p.start, end or p.end)
+        plans = [live.FetchPlan(p.source, p.symbol, p.remote, start or p.start, end or p.end)
                  for p in plans]
     return plans
+
+
+@task(retries=2, retry_delay_seconds=10, retry_condition_fn=_retry_if_transient,
+      timeout_seconds=FETCH_TIMEOUT_SECONDS, cache_policy=NO_CACHE)
+def session_token(settings: Settings, source: str) -> str | None:
+    """What one run of ``source`` shares (HKEX's token): fetched once per flow run."""
+    return live.module(source).session_token(settings)
 
 
 @task(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=30),
       retry_jitter_factor=0.5, retry_condition_fn=_retry_if_transient,
       timeout_seconds=FETCH_TIMEOUT_SECONDS, cache_policy=NO_CACHE)
-def fetch_symbol(settings: Settings, fetch_plan: jobs.FetchPlan) -> pd.DataFrame:
-    frame = jobs.fetch_planned(settings, fetch_plan, attempts=1)  # Prefect does the retrying
-    get_run_logger().info(f"{fetch_plan.symbol}: {len(frame)} bars "
+def fetch_symbol(settings: Settings, fetch_plan: live.FetchPlan,
+                 token: str | None = None) -> pd.DataFrame:
+    session = live.module(fetch_plan.source).open_session(settings, token)
+    # Prefect does the retrying
+    frame = live.fetch_planned(settings, fetch_plan, session=session, attempts=1)
+    get_run_logger().info(f"{fetch_plan.symbol} from {fetch_plan.source}: {len(frame)} bars "
                           f"{frame['trade_date'].min().date()}..{frame['trade_date'].max().date()}")
     return frame
 
 
 @task(cache_policy=NO_CACHE)
 def read_snapshot(settings: Settings) -> dict[str, pd.DataFrame]:
-    """The bundled snapshot (no network): for a first build, or a refresh without Yahoo."""
+    """The bundled snapshot (no network): for a first build, or a refresh without a source."""
     return jobs.snapshot_prices(settings, seeds.read_seed(settings.seeds_dir, seeds.INDEXES))
 
 
 @task(cache_policy=NO_CACHE)
-def publish(settings: Settings, frames: dict[str, pd.DataFrame], command: str,
-            source: str = "yahoo") -> list[str]:
+def publish(settings: Settings, prices: list[tuple[str, dict[str, pd.DataFrame]]],
+            command: str) -> list[str]:
     outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse)
-    jobs.publish_prices(settings, outcome, source, frames, command=command)
+    jobs.publish_prices(settings, outcome, prices, command=command)
     lines = [r.describe() for r in outcome.loads]
     for line in lines:
         get_run_logger().info(line)
@@ -99,23 +113,40 @@ def report(settings: Settings) -> str:
     return str(written.html)
 
 
-def _fetch_all(settings: Settings, plans: list[jobs.FetchPlan]) -> dict[str, pd.DataFrame]:
-    futures = {p.symbol: fetch_symbol.submit(settings, p) for p in plans}
-    # .result() raises the first failure after its retries: nothing is published then.
-    return {symbol: future.result() for symbol, future in futures.items()}
+def _fetch_all(settings: Settings, plans: list[live.FetchPlan]
+               ) -> list[tuple[str, dict[str, pd.DataFrame]]]:
+    """Every plan as its own task, concurrently; then the same settling rule as the CLI."""
+    failed: list[tuple[live.FetchPlan, SourceError]] = []
+    tokens: dict[str, str | None] = {}
+    for source in dict.fromkeys(p.source for p in plans):
+        try:
+            tokens[source] = session_token(settings, source)
+        except SourceError as exc:  # every fetch of that source fails with it
+            failed += [(p, exc) for p in plans if p.source == source]
+    futures = [(p, fetch_symbol.submit(settings, p, tokens[p.source]))
+               for p in plans if p.source in tokens]
+    served: dict[str, dict[str, pd.DataFrame]] = {}
+    for p, future in futures:
+        try:
+            served.setdefault(p.source, {})[p.symbol] = future.result()
+        except SourceError as exc:
+            failed.append((p, exc))
+    for note in live.settle(served, failed):  # raises a failure that leaves a gap
+        get_run_logger().info(note)
+    return list(served.items())
 
 
 @flow(name="hkpipe-daily-refresh")
 def daily_refresh(warehouse: str | None = None, full: bool = False,
-                  write_report: bool = True, source: str = "yahoo") -> dict:
-    """Fetch every Yahoo-served index (or read the bundled snapshot, ``source="snapshot"``),
-    publish once, then check and report."""
+                  write_report: bool = True, source: str = "live") -> dict:
+    """Fetch every index from the live sources (``live``: HKEX and Yahoo; or one of them), or
+    read the bundled snapshot (``source="snapshot"``); publish once, then check and report."""
     settings = Settings.from_env(warehouse=warehouse)
     if source == "snapshot":
-        frames = read_snapshot(settings)
+        prices = [("snapshot", read_snapshot(settings))]
     else:
-        frames = _fetch_all(settings, plan(settings, full=full))
-    loaded = publish(settings, frames, "flow:daily_refresh", source)
+        prices = _fetch_all(settings, plan(settings, source, full=full))
+    loaded = publish(settings, prices, "flow:daily_refresh")
     result = check(settings)
     if write_report:
         result["report"] = report(settings)
@@ -129,11 +160,12 @@ def daily_refresh(warehouse: str | None = None, full: bool = False,
 
 
 @flow(name="hkpipe-backfill")
-def backfill(start: date, end: date, warehouse: str | None = None) -> list[str]:
-    """Re-fetch every Yahoo-served index from ``start`` to ``end`` and publish once."""
+def backfill(start: date, end: date, warehouse: str | None = None,
+             source: str = "live") -> list[str]:
+    """Re-fetch every index from ``start`` to ``end`` from the live sources; publish once."""
     settings = Settings.from_env(warehouse=warehouse)
-    frames = _fetch_all(settings, plan(settings, start=start, end=end))
-    return publish(settings, frames, "flow:backfill")
+    prices = _fetch_all(settings, plan(settings, source, start=start, end=end))
+    return publish(settings, prices, "flow:backfill")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,8 +177,10 @@ def main(argv: list[str] | None = None) -> int:
                                             "data/warehouse.duckdb)")
     parser.add_argument("--full", action="store_true", help="re-fetch the whole history")
     parser.add_argument("--no-report", action="store_true", help="skip the report")
-    parser.add_argument("--source", choices=["yahoo", "snapshot"], default="yahoo",
-                        help="yahoo (default) or the bundled snapshot (no network)")
+    parser.add_argument("--source", choices=["live", "hkex", "yahoo", "snapshot"],
+                        default="live",
+                        help="live (default): HKEX and Yahoo; hkex or yahoo alone; or the "
+                             "bundled snapshot (no network)")
     args = parser.parse_args(argv)
     try:
         daily_refresh(warehouse=args.warehouse, full=args.full,

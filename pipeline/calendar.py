@@ -20,7 +20,8 @@ from .settings import EXPECTATIONS_DIR, PROJECT_ROOT
 
 EXCEPTIONS_FILE = EXPECTATIONS_DIR / "xhkg_exceptions.csv"
 PROJECT_SEEDS = PROJECT_ROOT / "seeds"
-KINDS = ("closure", "calendar_gap", "data_gap", "extra_session", "large_move")
+KINDS = ("closure", "calendar_gap", "data_gap", "extra_session", "large_move",
+         "source_disagreement")
 CALENDAR_START = "1986-01-01"
 
 

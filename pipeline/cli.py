@@ -40,21 +40,27 @@ def _parser() -> argparse.ArgumentParser:
                        description="The main job: validate and load the curated seeds and the "
                                    "price history, publish the warehouse atomically, then run "
                                    "every check. Exit 1 if a check fails.")
-    p.add_argument("--source", choices=["auto", "snapshot", "yahoo"], default="auto",
-                   help="auto (default): Yahoo when reachable, else the bundled snapshot; "
-                        "snapshot: bundled data only, no network; yahoo: the snapshot, then "
-                        "Yahoo from where it ends (fails if Yahoo fails)")
+    p.add_argument("--source", choices=["auto", "snapshot", "live", "hkex", "yahoo"],
+                   default="auto",
+                   help="auto (default): the live sources (HKEX and Yahoo) when reachable, "
+                        "else the bundled snapshot; snapshot: bundled data only, no network; "
+                        "live, hkex, yahoo: the snapshot, then that source (live: both) from "
+                        "where the data ends, failing if it fails")
 
     p = sub.add_parser("refresh", parents=[common, seeds],
                        help="load new prices and publish",
                        description="Load prices for every index in seeds/indexes.csv that the "
-                                   "source serves; publish atomically, all or nothing. A Yahoo "
+                                   "source serves; publish atomically, all or nothing. A live "
                                    "refresh fetches from a few sessions before the last stored "
                                    "day (so revisions are taken) to the last completed XHKG "
-                                   "session, with retries; indexes with no Yahoo symbol are "
-                                   "skipped and named.")
-    p.add_argument("--source", choices=["snapshot", "yahoo"], default="yahoo",
-                   help="yahoo (default) or the bundled snapshot")
+                                   "session, with retries; indexes the source does not serve "
+                                   "are skipped and named. With live, a source that fails is "
+                                   "tolerated only where the other served every session it "
+                                   "was asked for. Each source's values are kept in "
+                                   "price_observations; prices holds the resolved one per day.")
+    p.add_argument("--source", choices=["live", "hkex", "yahoo", "snapshot"], default="live",
+                   help="live (default): HKEX market data and Yahoo; hkex or yahoo alone; or "
+                        "the bundled snapshot")
     p.add_argument("--full", action="store_true",
                    help="re-fetch the whole history instead of the recent sessions")
 

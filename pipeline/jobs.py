@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from . import calendar, load, seeds, sqlfiles, warehouse
 from .checks import CheckResult, claims, integrity, quality
+from .checks import sources as source_checks
 from .errors import PipelineError
 from .settings import Settings
 
@@ -65,21 +66,7 @@ def snapshot_prices(settings: Settings, registry: pd.DataFrame) -> dict[str, pd.
     return snapshot.fetch(settings.seeds_dir, registry)
 
 
-@dataclass(frozen=True)
-class FetchPlan:
-    """One Yahoo request: store ``yahoo_symbol``'s bars from start to end under ``symbol``."""
-
-    symbol: str
-    yahoo_symbol: str
-    start: date
-    end: date
-
-
-REVISION_SESSIONS = 5  # re-fetch this many stored sessions, so Yahoo's revisions are taken
-FULL_HISTORY_START = date(1980, 1, 1)
-
-
-def _stored_last_dates(settings: Settings) -> dict[str, date]:
+def stored_last_dates(settings: Settings) -> dict[str, date]:
     from . import migrations
 
     if not settings.warehouse.exists():
@@ -95,54 +82,20 @@ def _stored_last_dates(settings: Settings) -> dict[str, date]:
         con.close()
 
 
-def plan_yahoo(settings: Settings, registry: pd.DataFrame, *, full: bool = False,
-               known_last: dict[str, date] | None = None) -> tuple[list[FetchPlan], list[str]]:
-    """What to ask Yahoo for: per registered index with a Yahoo symbol, from a few sessions
-    before its last stored day (or all history) to the last completed XHKG session."""
-    from . import calendar
+def fetch_live(settings: Settings, registry: pd.DataFrame, source: str = "live", *,
+               full: bool = False, known_last: dict[str, date] | None = None
+               ) -> tuple[dict[str, dict[str, pd.DataFrame]], list[str]]:
+    """Fetch ``source`` (``yahoo``, ``hkex`` or ``live`` for both) for every registered index
+    it serves: source -> symbol -> frame, plus notes. All or nothing, except that a source
+    may fail where another served every session it was asked for (``live.settle``)."""
+    from . import live
 
-    end = calendar.last_completed_session(settings.clock())
-    last = _stored_last_dates(settings)
+    last = stored_last_dates(settings)
     for symbol, day in (known_last or {}).items():
         last[symbol] = max(day, last.get(symbol, day))
-    plans, notes = [], []
-    for row in registry.itertuples(index=False):
-        if not row.yahoo_symbol:
-            notes.append(f"{row.symbol} ({row.name}): no Yahoo symbol, not refreshed. "
-                         f"{row.data_source}")
-            continue
-        start = FULL_HISTORY_START
-        if not full and row.symbol in last:
-            recent = calendar.sessions(last[row.symbol] - timedelta(days=40), last[row.symbol])
-            start = (recent[-REVISION_SESSIONS].date() if len(recent) >= REVISION_SESSIONS
-                     else last[row.symbol])
-        plans.append(FetchPlan(row.symbol, row.yahoo_symbol, start, end))
-    return plans, notes
-
-
-def fetch_planned(settings: Settings, plan: FetchPlan, *, attempts: int | None = None
-                  ) -> pd.DataFrame:
-    """Fetch one plan from Yahoo (with the configured retries); the frame carries ``symbol``."""
-    from .sources import yahoo
-
-    frame = yahoo.fetch(plan.yahoo_symbol, plan.start, plan.end,
-                        timeout=settings.yahoo_timeout,
-                        attempts=attempts or settings.yahoo_attempts)
-    return frame.assign(symbol=plan.symbol)
-
-
-def fetch_yahoo(settings: Settings, registry: pd.DataFrame, *, full: bool = False,
-                known_last: dict[str, date] | None = None
-                ) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """All or nothing: every planned symbol is fetched, or the first failure is raised."""
-    plans, notes = plan_yahoo(settings, registry, full=full, known_last=known_last)
-    frames = {p.symbol: fetch_planned(settings, p) for p in plans}
-    for p in plans:
-        f = frames[p.symbol]
-        notes.append(f"{p.symbol}: Yahoo served {len(f)} bars "
-                     f"{f['trade_date'].min().date()}..{f['trade_date'].max().date()} "
-                     f"(asked {p.start}..{p.end})")
-    return frames, notes
+    plans, notes = live.plan(settings, registry, live.expand(source), last=last, full=full)
+    served, fetched = live.fetch_all(settings, plans)
+    return served, notes + fetched
 
 
 def _assert_integrity(con) -> list[CheckResult]:
@@ -185,6 +138,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     if not outcome.checks:
         outcome.checks = integrity.run(con)
     outcome.checks += freshness(con, settings)
+    outcome.checks += source_checks.reconcile(con) + source_checks.coverage(con)
     outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
     outcome.claims = claims.evaluate(con, ledger, settings.seeds_dir / "claims.csv")
     rows = [r.as_dict() for r in outcome.claims]
@@ -207,9 +161,10 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
 def run(settings: Settings, *, source: str = "auto") -> Outcome:
     """The main job: load seeds and prices, check everything, record, publish once.
 
-    ``source``: ``snapshot`` (bundled data only), ``yahoo`` (the snapshot, then Yahoo from where
-    it ends), or ``auto`` (Yahoo when reachable, else the snapshot; a DNS or connection failure
-    means unreachable, a rate limit or an empty answer is an error).
+    ``source``: ``snapshot`` (bundled data only); ``yahoo``, ``hkex`` or ``live`` (both): the
+    snapshot, then that source from where the data ends, failing if it fails; ``auto``: the
+    live sources when reachable, else the snapshot (a DNS or connection failure means
+    unreachable; a rate limit, an empty or refused answer is an error).
     """
     from .errors import SourceError
 
@@ -220,17 +175,19 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
     registry = seed_frames["indexes"]
     snapshot = snapshot_prices(settings, registry)
     prices = [("snapshot", snapshot)]
-    if source in ("yahoo", "auto"):
+    if source != "snapshot":
         known = {s: f["trade_date"].max().date() for s, f in snapshot.items()}
         try:
-            frames, notes = fetch_yahoo(settings, registry, known_last=known)
-            prices.append(("yahoo", frames))
+            served, notes = fetch_live(settings, registry, "live" if source == "auto"
+                                       else source, known_last=known)
+            prices += list(served.items())
             outcome.notes += notes
-            outcome.source_used = "yahoo"
+            outcome.source_used = " + ".join(served) or "snapshot"
         except SourceError as exc:
-            if source == "yahoo" or exc.kind != "unreachable":
+            if source != "auto" or exc.kind != "unreachable":
                 raise
-            outcome.notes.append(f"Yahoo is unreachable ({exc}); USING THE BUNDLED SNAPSHOT")
+            outcome.notes.append(f"a live source is unreachable ({exc}); USING THE BUNDLED "
+                                 "SNAPSHOT")
             outcome.source_used = "snapshot"
     else:
         outcome.source_used = "snapshot"
@@ -240,31 +197,36 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
 
 
 def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False) -> Outcome:
-    """Load prices from ``source`` for every registered index it serves; publish all or nothing.
+    """Load prices from ``source`` (``snapshot``, ``yahoo``, ``hkex`` or ``live`` for every
+    live source) for every registered index it serves; publish all or nothing.
 
-    Yahoo refreshes are incremental (from a few sessions before the last stored day to the last
+    Live refreshes are incremental (from a few sessions before the last stored day to the last
     completed session) unless ``full``.
     """
+    from .sources import LIVE
+
     outcome = Outcome(new_run_id(), settings.warehouse)
     registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
-    if source == "yahoo":
-        frames, notes = fetch_yahoo(settings, registry, full=full)
+    if source in LIVE or source == "live":
+        served, notes = fetch_live(settings, registry, source, full=full)
         outcome.notes += notes
+        prices = list(served.items())
     elif source == "snapshot":
-        frames = snapshot_prices(settings, registry)
+        prices = [("snapshot", snapshot_prices(settings, registry))]
     else:
         raise PipelineError(f"unknown source {source!r}")
     outcome.source_used = source
-    publish_prices(settings, outcome, source, frames, command="refresh")
+    _write(settings, outcome, "refresh", prices=prices)
     if source == "snapshot":
-        outcome.notes += _missing_data_notes(registry, set(frames))
+        outcome.notes += _missing_data_notes(registry, set(prices[0][1]))
     return outcome
 
 
-def publish_prices(settings: Settings, outcome: Outcome, source: str,
-                   frames: dict[str, pd.DataFrame], *, command: str) -> Outcome:
-    """Upsert already-fetched frames from ``source`` in one build and publish it."""
-    _write(settings, outcome, command, prices=[(source, frames)])
+def publish_prices(settings: Settings, outcome: Outcome,
+                   prices: list[tuple[str, dict[str, pd.DataFrame]]], *, command: str
+                   ) -> Outcome:
+    """Store already-fetched frames, [(source, {symbol: frame})], in one build and publish."""
+    _write(settings, outcome, command, prices=prices)
     return outcome
 
 
@@ -295,7 +257,7 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
     check_trading_days(frame, path, calendar.trading_days(symbol))
     outcome = Outcome(new_run_id(), settings.warehouse)
     outcome.source_used = f"import:{Path(path).name}"
-    publish_prices(settings, outcome, outcome.source_used, {symbol: frame},
+    publish_prices(settings, outcome, [(outcome.source_used, {symbol: frame})],
                    command="import-prices")
     return outcome
 
@@ -347,16 +309,18 @@ def _missing_data_notes(registry: pd.DataFrame, loaded: set[str]) -> list[str]:
 def freshness(con, settings: Settings) -> list[CheckResult]:
     """Per symbol: the last stored session against the last completed XHKG session.
 
-    Data whose latest row came from Yahoo must reach the last completed session; bundled or
-    imported data is reported with its as-of date.
+    Data whose latest row came from a live source (Yahoo, HKEX) must reach the last completed
+    session; bundled or imported data is reported with its as-of date.
     """
+    from .sources import LIVE
+
     now = settings.clock().tz_localize(None).to_pydatetime()
     out = []
     for symbol, last, source, expected, behind in con.execute(
             sqlfiles.query("quality/freshness"), {"now": now}).fetchall():
-        if source == "yahoo":
+        if source in LIVE:
             ok = behind == 0
-            detail = (f"last stored session {last} (yahoo); last completed XHKG session "
+            detail = (f"last stored session {last} ({source}); last completed XHKG session "
                       f"{expected}" + ("" if ok else f": {behind} session(s) behind, STALE"))
         else:
             ok = True

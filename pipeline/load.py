@@ -31,7 +31,8 @@ class LoadResult:
 
     def describe(self) -> str:
         span = f"{self.first_date}..{self.last_date}" if self.first_date else "no rows"
-        kept = f", {self.rows_kept} kept (live rows win)" if self.rows_kept else ""
+        kept = (f"; {self.rows_kept} not the day's price (a source of higher precedence "
+                "has it)" if self.rows_kept else "")
         return (f"{self.symbol} from {self.source}: {self.rows_received} rows {span}; "
                 f"{self.rows_inserted} new, {self.rows_updated} updated, "
                 f"{self.rows_unchanged} unchanged{kept}")
@@ -39,10 +40,14 @@ class LoadResult:
 
 def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source: str,
                   run_id: str, command: str) -> list[LoadResult]:
-    """Upsert a validated price frame; record one ``load_runs`` row per symbol.
+    """Store a validated price frame as ``source``'s observations, re-resolve the days it
+    touches in ``prices`` (precedence: ``source_rank``), and record one ``load_runs`` row per
+    symbol.
 
-    Set-based: the batch is staged once, classified against the stored rows, then inserted and
-    updated with one statement each. Unchanged rows are not written.
+    Set-based: the batch is staged once, classified against this source's stored
+    observations, upserted with one statement and resolved with one more. Observations that
+    did not change beyond rounding noise, and resolved rows that did not change, are not
+    written.
     """
     started = utc_now()
     con.register("price_batch", frame[PRICE_COLUMNS])
@@ -50,21 +55,23 @@ def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source
         con.execute(sqlfiles.query("load/prices_stage"), {"source": source})
     finally:
         con.unregister("price_batch")
-    classified = con.execute(sqlfiles.query("load/prices_classify")).fetchall()
-    if any(row[2] for row in classified):  # rows_inserted
-        con.execute(sqlfiles.query("load/prices_insert"), {"loaded_at": started})
-    if any(row[3] for row in classified):  # rows_updated
-        con.execute(sqlfiles.query("load/prices_update"), {"loaded_at": started})
+    con.execute(sqlfiles.query("load/observations_classify"))
+    counts = con.execute(sqlfiles.query("load/observations_counts")).fetchall()
+    if any(row[2] or row[3] for row in counts):  # new or changed observations
+        con.execute(sqlfiles.query("load/observations_upsert"), {"loaded_at": started})
+        con.execute(sqlfiles.query("load/prices_resolve"), {"loaded_at": started})
+    kept = dict(con.execute(sqlfiles.query("load/prices_kept")).fetchall())
     con.execute("DROP TABLE stage_prices")
+    con.execute("DROP TABLE stage_changes")
     finished = utc_now()
     results = []
-    for symbol, received, inserted, updated, unchanged, kept, first, last in classified:
-        result = LoadResult(symbol, source, received, inserted, updated, unchanged, kept,
-                            first, last)
+    for symbol, received, inserted, updated, unchanged, first, last in counts:
+        result = LoadResult(symbol, source, received, inserted, updated, unchanged,
+                            kept.get(symbol, 0), first, last)
         con.execute(sqlfiles.query("load/load_runs_insert"), {
             "run_id": run_id, "command": command, "source": source, "symbol": symbol,
             "rows_received": received, "rows_inserted": inserted, "rows_updated": updated,
-            "rows_unchanged": unchanged, "rows_kept": kept, "first_date": first,
+            "rows_unchanged": unchanged, "rows_kept": result.rows_kept, "first_date": first,
             "last_date": last, "started_at": started, "finished_at": finished,
         })
         results.append(result)

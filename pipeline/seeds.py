@@ -106,6 +106,7 @@ INDEXES = SeedSpec(
         Column("name", required=True),
         Column("provider", required=True),
         Column("yahoo_symbol"),
+        Column("hkex_ric"),
         Column("snapshot_file"),
         Column("snapshot_volume_means", choices=("volume", "turnover_hkd")),
         Column("data_source", required=True),

@@ -8,6 +8,10 @@
 | HKPIPE_LOCK_TIMEOUT   | 600 (seconds a refresh waits for another to finish) |
 | HKPIPE_YAHOO_TIMEOUT  | 30 (seconds per Yahoo request) |
 | HKPIPE_YAHOO_ATTEMPTS | 3 (tries per symbol for timeouts, 429 and 5xx) |
+| HKPIPE_HKEX_URL       | https://www1.hkex.com.hk/hkexwidget/data (the widget service base) |
+| HKPIPE_HKEX_TOKEN_URL | the public equities quote page the session token is read from |
+| HKPIPE_HKEX_TIMEOUT   | 30 (seconds a whole HKEX fetch may take, token included) |
+| HKPIPE_HKEX_ATTEMPTS  | 3 (tries per symbol for timeouts, 429 and 5xx) |
 | HKPIPE_NOW            | unset: the clock (an ISO time, e.g. 2026-08-24T18:00+08:00, to pin
 |                       | "the last completed session" for backfills and tests) |
 """
@@ -21,6 +25,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+HKEX_URL = "https://www1.hkex.com.hk/hkexwidget/data"
+HKEX_TOKEN_URL = ("https://www.hkex.com.hk/Market-Data/Securities-Prices/Equities/"
+                  "Equities-Quote?sym=700&sc_lang=en")
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,10 @@ class Settings:
     yahoo_timeout: float
     yahoo_attempts: int = 3
     now: str | None = None
+    hkex_url: str = ""
+    hkex_token_url: str = ""
+    hkex_timeout: float = 30.0
+    hkex_attempts: int = 3
 
     def clock(self):
         """Now as a UTC pandas Timestamp (HKPIPE_NOW when set)."""
@@ -51,6 +62,11 @@ class Settings:
             yahoo_timeout=float(env.get("HKPIPE_YAHOO_TIMEOUT", "30")),
             yahoo_attempts=int(env.get("HKPIPE_YAHOO_ATTEMPTS", "3")),
             now=env.get("HKPIPE_NOW") or None,
+            # honoured exactly as given, so the source can point at a stand-in service
+            hkex_url=env.get("HKPIPE_HKEX_URL", HKEX_URL),
+            hkex_token_url=env.get("HKPIPE_HKEX_TOKEN_URL", HKEX_TOKEN_URL),
+            hkex_timeout=float(env.get("HKPIPE_HKEX_TIMEOUT", "30")),
+            hkex_attempts=int(env.get("HKPIPE_HKEX_ATTEMPTS", "3")),
         )
         given = {k: (Path(v) if k.endswith(("_dir", "warehouse")) else v)
                  for k, v in overrides.items() if v is not None}

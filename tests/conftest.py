@@ -16,11 +16,19 @@ from pipeline.warehouse import table_checksums
 SEEDS = PROJECT_ROOT / "seeds"
 
 
+# A closed port on this machine: HKEX is "unreachable" unless a test starts its stand-in, so no
+# test ever reaches the real service.
+NO_HKEX = {"HKPIPE_HKEX_URL": "http://127.0.0.1:9/hkexwidget/data",
+           "HKPIPE_HKEX_TOKEN_URL": "http://127.0.0.1:9/quote"}
+
+
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     for name in list(os.environ):
         if name.startswith("HKPIPE_"):
             monkeypatch.delenv(name)
+    for name, value in NO_HKEX.items():
+        monkeypatch.setenv(name, value)
 
 
 def make_settings(tmp: Path, seeds_dir: Path = SEEDS) -> Settings:

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 import yaml
 
-from .conftest import PROJECT_ROOT, checksums, query
+from .conftest import PROJECT_ROOT, SEEDS, checksums, query
+from .fake_hkex import FakeHKEX, snapshot_bars
 from .fake_yahoo import FakeYahoo
+from .test_hkex import BASE
 from .test_yahoo import NOW, serve_normal
 
 
@@ -48,10 +50,14 @@ def test_daily_refresh_flow_fetches_publishes_checks_and_reports(built_settings,
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
     env_for(built_settings, monkeypatch)
-    result = flows_module.daily_refresh()
-    assert result["ok"]
-    assert any(line.startswith("^HSI from yahoo") and "5 new" in line
-               for line in result["loaded"])
+    # The stand-in HSTECH bars reach 2026-01-02, so the tech-rally claim becomes measurable,
+    # its verdict changes, and the flow fails after publishing and reporting, naming it.
+    with pytest.raises(Exception, match=r"checks failed: \[\]; claims changed: "
+                                        r"\['hstech_first_session_2026_up_and_above_hsi'\]"):
+        flows_module.daily_refresh(source="yahoo")
+    loaded = query(built_settings.warehouse, "SELECT symbol, rows_inserted FROM load_runs "
+                   "WHERE command = 'flow:daily_refresh' AND source = 'yahoo' ORDER BY 1")
+    assert dict(loaded)["^HSI"] == 10
     assert query(built_settings.warehouse, "SELECT max(trade_date)::VARCHAR FROM prices "
                  "WHERE symbol = '^HSI'") == [("2026-08-28",)]
     assert (built_settings.reports_dir / "report.html").exists()
@@ -65,7 +71,7 @@ def test_failed_fetch_fails_the_flow_after_retries_and_publishes_nothing(
     env_for(built_settings, monkeypatch)
     before = checksums(built_settings.warehouse)
     with pytest.raises(Exception, match="server error HTTP 503"):
-        flows_module.daily_refresh(write_report=False)
+        flows_module.daily_refresh(write_report=False, source="yahoo")
     hstech_chart_calls = [c for c in fake.calls if c.endswith("/chart/HSTECH.HK")]
     assert len(hstech_chart_calls) >= 4 * 2  # 1 try + 3 retries, each asked twice by yfinance
     assert checksums(built_settings.warehouse) == before
@@ -75,10 +81,40 @@ def test_backfill_flow_takes_a_date_range(built_settings, flows_module, monkeypa
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
     env_for(built_settings, monkeypatch)
-    flows_module.backfill(start=date(2026, 8, 24), end=date(2026, 8, 26))
+    flows_module.backfill(start=date(2026, 8, 24), end=date(2026, 8, 26), source="yahoo")
     days = query(built_settings.warehouse, "SELECT trade_date::VARCHAR FROM prices WHERE "
                  "symbol = '^HSI' AND source = 'yahoo' ORDER BY 1")
     assert days == [("2026-08-24",), ("2026-08-25",), ("2026-08-26",)]
+
+
+def test_live_flow_fetches_both_sources_with_one_hkex_token(built_settings, flows_module,
+                                                            monkeypatch):
+    yahoo = FakeYahoo().install(monkeypatch)
+    serve_normal(yahoo, until="2026-08-21")
+    service = FakeHKEX().start()
+    try:
+        for name, value in service.env().items():
+            monkeypatch.setenv(name, value)
+        service.serve(".HSI", snapshot_bars(SEEDS / "prices" / "HSI.csv", "2026-08-01",
+                                            volume_means="turnover"))
+        service.serve(".HSTECH", snapshot_bars(SEEDS / "prices" / "HSTECH.csv", "2024-11-01"))
+        service.serve(".HKEXT100", BASE)
+        service.fail(".HSI", *[("html",)] * 2)  # refused; Yahoo serves every ^HSI session
+        env_for(built_settings, monkeypatch)
+        monkeypatch.setenv("HKPIPE_NOW", "2026-08-21T10:00:00Z")
+        # Published; then the check fails on what the sources lack: HSTECH after 2024-11-13
+        # and HKEX Tech 100 after its base day are in neither stand-in.
+        with pytest.raises(Exception, match=r"checks failed: \['freshness:HKEXT100', "
+                                            r"'freshness:HSTECH.HK'\]"):
+            flows_module.daily_refresh(write_report=False)
+    finally:
+        service.stop()
+    # one token page for the run (three HKEX tasks), plus one fresh token for the refusal
+    assert service.token_pages == 2
+    sources = query(built_settings.warehouse, "SELECT source, symbol FROM price_observations "
+                    "WHERE source IN ('hkex', 'yahoo') GROUP BY ALL ORDER BY ALL")
+    assert sources == [("hkex", "HKEXT100"), ("hkex", "HSTECH.HK"), ("yahoo", "HSTECH.HK"),
+                       ("yahoo", "^HSI")]
 
 
 def test_deployment_schedule_is_after_the_hong_kong_close():

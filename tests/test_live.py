@@ -1,4 +1,4 @@
-"""Opt-in: the real Yahoo Finance (pytest -m live). Skipped when Yahoo cannot be reached."""
+"""Opt-in: the real Yahoo Finance and HKEX services (pytest -m live). Skipped when offline."""
 
 from __future__ import annotations
 
@@ -21,6 +21,23 @@ def test_real_yahoo_serves_recent_hang_seng_bars_under_hong_kong_dates():
     except SourceError as exc:
         if exc.kind == "unreachable":
             pytest.skip(f"no route to Yahoo: {exc}")
+        raise
+    days = {d.date() for d in frame["trade_date"]}
+    assert days <= {s.date() for s in calendar.sessions(start, end)}
+    assert (frame["close"] > 1000).all()
+
+
+def test_real_hkex_serves_recent_index_bars_under_hong_kong_dates():
+    from pipeline.sources import hkex
+
+    end = calendar.last_completed_session()
+    start = end - timedelta(days=20)
+    client = hkex.Client(timeout=60)  # the real service (tests otherwise point at a closed port)
+    try:
+        frame = hkex.fetch(client, ".HSI", "^HSI", start, end, attempts=2)
+    except SourceError as exc:
+        if exc.kind in ("unreachable", "timeout"):
+            pytest.skip(f"no route to HKEX: {exc}")
         raise
     days = {d.date() for d in frame["trade_date"]}
     assert days <= {s.date() for s in calendar.sessions(start, end)}

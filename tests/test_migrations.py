@@ -25,6 +25,8 @@ from pipeline.errors import InputError
 from .conftest import make_settings, query
 
 FIXTURE = Path(__file__).parent / "fixtures" / "warehouse_c087877.duckdb.gz"
+LABELS = [m.label for m in migrations.available()]  # what this code ships
+NEXT = migrations.available()[-1].version + 1  # the number a test's own migration takes
 HISTORY = {
     "imported": "SELECT * FROM prices WHERE source LIKE 'import:%' ORDER BY ALL",
     "load_runs": "SELECT * FROM load_runs ORDER BY ALL",
@@ -89,7 +91,7 @@ def test_legacy_warehouse_is_upgraded_in_place_and_keeps_its_history(legacy, bui
 
     outcome = jobs.run(legacy, source="snapshot")
 
-    assert [m.label for m in outcome.migrated] == ["0001_baseline", "0002_views_digest"]
+    assert [m.label for m in outcome.migrated] == LABELS
     after = {name: query(legacy.warehouse, sql) for name, sql in HISTORY.items()}
     assert after["imported"] == before["imported"]  # same values, same loaded_at
     assert set(before["load_runs"]) <= set(after["load_runs"])
@@ -97,15 +99,22 @@ def test_legacy_warehouse_is_upgraded_in_place_and_keeps_its_history(legacy, bui
     assert len(after["claim_results"]) > len(before["claim_results"])  # the run's verdicts
     # every table has the columns, in order and type, of a warehouse built fresh
     assert columns(legacy.warehouse) == columns(built)
-    assert [(v, adopted) for v, _, _, adopted in applied(legacy.warehouse)] == [
-        (1, True), (2, False)]
+    assert [adopted for *_, adopted in applied(legacy.warehouse)] == [True] + [False] * (
+        len(LABELS) - 1)
+    # 0003: every stored row became the observation of the source it names; the registry
+    # reloaded by the run filled the new hkex_ric column
+    assert query(legacy.warehouse, "SELECT source, close FROM price_observations "
+                                   "WHERE symbol = 'HKEXT100'") == [
+        ("import:hkext100_base.csv", 10000.0)]
+    assert query(legacy.warehouse, "SELECT hkex_ric FROM indexes WHERE symbol = '^HSI'") == [
+        (".HSI",)]
 
 
 def test_upgrade_on_the_command_line(legacy, capsys):
     code, out, err = main(capsys, "run", "--source", "snapshot",
                           "--warehouse", str(legacy.warehouse))
     assert code == 0, err
-    assert "migrated the warehouse's schema: 0001_baseline, 0002_views_digest" in out
+    assert f"migrated the warehouse's schema: {', '.join(LABELS)}" in out
     code, out, _ = main(capsys, "run", "--source", "snapshot",
                         "--warehouse", str(legacy.warehouse))
     assert code == 0 and "migrated" not in out  # applied once
@@ -166,27 +175,27 @@ def test_edited_applied_migration_is_refused(own_migrations, tmp_path, capsys):
 def test_failing_migration_publishes_nothing_and_names_itself(own_migrations, built_settings,
                                                               capsys):
     # Realistic: a constraint the stored rows break (the HSTECH snapshot has close-only days).
-    (own_migrations / "0003_prices_open_required.sql").write_text(
+    (own_migrations / f"{NEXT:04d}_prices_open_required.sql").write_text(
         "ALTER TABLE load_runs ADD COLUMN note VARCHAR;\n"
         "ALTER TABLE prices ALTER COLUMN open SET NOT NULL;\n")
     before = file_hash(built_settings.warehouse)
     code, _, err = main(capsys, "run", "--source", "snapshot",
                         "--warehouse", str(built_settings.warehouse))
     assert code == 3
-    assert "migration 0003_prices_open_required" in err and "nothing was published" in err
+    assert f"migration {NEXT:04d}_prices_open_required" in err and "nothing was published" in err
     assert file_hash(built_settings.warehouse) == before
 
 
 def test_new_migration_is_applied_once_and_derives_old_rows(own_migrations, legacy):
     # A later release adds a column and derives it for the rows already stored.
-    (own_migrations / "0003_load_runs_rows_total.sql").write_text(
+    (own_migrations / f"{NEXT:04d}_load_runs_rows_total.sql").write_text(
         "-- rows_total for old rows: inserted + updated + unchanged, as the load counted them\n"
         "ALTER TABLE load_runs ADD COLUMN rows_total BIGINT;\n"
         "UPDATE load_runs SET rows_total = rows_inserted + rows_updated + rows_unchanged;\n"
         "COMMENT ON COLUMN load_runs.rows_total IS 'Rows counted by the load.';\n")
     old_runs = query(legacy.warehouse, "SELECT * FROM load_runs ORDER BY ALL")
     first = jobs.load_seeds(legacy)
-    assert [m.version for m in first.migrated] == [1, 2, 3]
+    assert [m.version for m in first.migrated] == list(range(1, NEXT + 1))
     second = jobs.load_seeds(legacy)
     assert second.migrated == []
     derived = query(legacy.warehouse, "SELECT * EXCLUDE (rows_total), rows_total "
@@ -195,7 +204,7 @@ def test_new_migration_is_applied_once_and_derives_old_rows(own_migrations, lega
     assert sorted(kept) == sorted(old_runs)
     assert all(r[-1] == r[5] + r[6] + r[7] for r in derived if r[:-1] in set(old_runs))
     assert applied(legacy.warehouse)[-1][:3] == (
-        3, "load_runs_rows_total", migrations.available()[-1].checksum)
+        NEXT, "load_runs_rows_total", migrations.available()[-1].checksum)
 
 
 def test_legacy_warehouse_that_does_not_match_the_baseline_is_refused(legacy, capsys):
@@ -218,7 +227,7 @@ def test_status_reports_version_pending_as_of_and_last_runs_without_writing(lega
     assert code == 0
     doc = json.loads(out)
     assert (doc["schema_version"], doc["written_before_migrations"]) == (0, True)
-    assert doc["pending"] == ["0001_baseline", "0002_views_digest"]
+    assert doc["pending"] == LABELS
     assert doc["storage_version"].startswith("v1.4.0")
     as_of = {p["symbol"]: p["last_date"] for p in doc["prices"]}
     assert as_of == {"HKEXT100": "2020-12-31", "HSTECH.HK": "2024-11-13",
@@ -227,22 +236,22 @@ def test_status_reports_version_pending_as_of_and_last_runs_without_writing(lega
     assert (doc["last_check"]["command"], doc["last_check"]["claims"]) == ("check", 7)
     code, out, _ = main(capsys, "status", "--warehouse", str(legacy.warehouse))
     assert "schema version 0 (written before versioned migrations)" in out
-    assert "pending migrations: 0001_baseline, 0002_views_digest" in out
+    assert f"pending migrations: {', '.join(LABELS)}" in out
     code, out, _ = main(capsys, "migrate", "--dry-run", "--warehouse", str(legacy.warehouse))
-    assert code == 0 and "would apply 0001_baseline, 0002_views_digest" in out
+    assert code == 0 and f"would apply {', '.join(LABELS)}" in out
     assert file_hash(legacy.warehouse) == before
 
     assert main(capsys, "migrate", "--warehouse", str(legacy.warehouse))[0] == 0
     doc = json.loads(main(capsys, "status", "--json", "--warehouse",
                           str(legacy.warehouse))[1])
-    assert (doc["schema_version"], doc["pending"]) == (2, [])
-    assert [a["adopted"] for a in doc["applied"]] == [True, False]
+    assert (doc["schema_version"], doc["pending"]) == (NEXT - 1, [])
+    assert [a["adopted"] for a in doc["applied"]] == [True] + [False] * (len(LABELS) - 1)
 
 
 def test_read_only_commands_ask_for_the_upgrade(legacy, capsys):
     code, _, err = main(capsys, "check", "--no-record", "--warehouse", str(legacy.warehouse))
     assert code == 2
-    assert "schema version 0 and this hkpipe needs 2" in err and "hkpipe migrate" in err
+    assert f"schema version 0 and this hkpipe needs {NEXT - 1}" in err and "hkpipe migrate" in err
 
 
 def test_migration_files_are_named_and_numbered_uniquely(own_migrations):
@@ -280,14 +289,14 @@ def test_input_error_names_the_migration_file(own_migrations, tmp_path):
 def test_a_key_table_column_can_be_added_filled_and_required(own_migrations, legacy):
     # DuckDB refuses this inside one explicit transaction on a table with a primary key
     # ("Cannot create index with outstanding updates"); the build copy is the atomic unit.
-    (own_migrations / "0003_indexes_short_name.sql").write_text(
+    (own_migrations / f"{NEXT:04d}_indexes_short_name.sql").write_text(
         "-- short_name for existing rows: the symbol itself\n"
         "ALTER TABLE indexes ADD COLUMN short_name VARCHAR;\n"
         "UPDATE indexes SET short_name = symbol;\n"
         "ALTER TABLE indexes ALTER COLUMN short_name SET NOT NULL;\n"
         "COMMENT ON COLUMN indexes.short_name IS 'Short name.';\n")
     outcome = jobs.migrate(legacy)[1]
-    assert [m.version for m in outcome.migrated] == [1, 2, 3]
+    assert [m.version for m in outcome.migrated] == list(range(1, NEXT + 1))
     assert query(legacy.warehouse, "SELECT symbol, short_name FROM indexes ORDER BY 1") == [
         ("HKEXT100", "HKEXT100"), ("HSTECH.HK", "HSTECH.HK"), ("^HSI", "^HSI")]
 
@@ -327,5 +336,5 @@ def test_a_file_with_only_foreign_tables_is_not_taken_for_an_old_warehouse(tmp_p
     con.execute("INSERT INTO my_notes VALUES ('kept')")
     con.close()
     jobs.load_seeds(settings)
-    assert [a for *_, a in applied(settings.warehouse)] == [False, False]
+    assert [a for *_, a in applied(settings.warehouse)] == [False] * len(LABELS)
     assert query(settings.warehouse, "SELECT note FROM my_notes") == [("kept",)]

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline import calendar, jobs
+from pipeline import calendar, jobs, live
 from pipeline.cli import main
 from pipeline.errors import InputError, SourceError
 from pipeline.sources import yahoo
@@ -77,9 +77,10 @@ def test_refresh_stores_exactly_the_served_bars_under_hong_kong_dates(wh, fake):
     served = serve_normal(fake)
     outcome = jobs.refresh(wh, source="yahoo")
     hsi = next(r for r in outcome.loads if r.symbol == "^HSI")
-    # 2026-08-24..28 are new; the re-served 2026-08-17..21 gain Yahoo's volume and adjusted
-    # close, so they update, and keep the snapshot's HKEX turnover (Yahoo has none).
-    assert (hsi.rows_inserted, hsi.rows_updated) == (5, 5)
+    # Yahoo's observations are all new: 2026-08-24..28 and the re-served 2026-08-17..21. The
+    # resolved rows of the re-served days take Yahoo's bars (it outranks the snapshot) and
+    # keep the snapshot's HKEX turnover (Yahoo has none).
+    assert (hsi.rows_inserted, hsi.rows_updated, hsi.rows_kept) == (10, 0, 0)
     kept = query(wh.warehouse, "SELECT turnover_hkd, volume FROM prices WHERE symbol = '^HSI' "
                  "AND trade_date = '2026-08-21'")
     assert kept == [(int(snapshot_rows("HSI.csv", "2026-08-21")[0]["volume"]), 1_000_000)]
@@ -91,16 +92,23 @@ def test_refresh_stores_exactly_the_served_bars_under_hong_kong_dates(wh, fake):
     assert {s for *_, s in stored} == {"yahoo"}
     runs = query(wh.warehouse, "SELECT symbol, rows_inserted FROM load_runs WHERE "
                  "source = 'yahoo' ORDER BY symbol")
-    assert runs == [("HSTECH.HK", 0), ("^HSI", 5)]
+    assert runs == [("HSTECH.HK", 5), ("^HSI", 10)]
+    # the snapshot's own observations of the re-served days are kept beside Yahoo's
+    assert query(wh.warehouse, "SELECT source, close FROM price_observations WHERE symbol = "
+                 "'^HSI' AND trade_date = '2026-08-21' ORDER BY 1") == [
+        ("snapshot", float(snapshot_rows("HSI.csv", "2026-08-21")[0]["close"])),
+        ("yahoo", next(r[4] for r in served if r[0] == "2026-08-21"))]
 
 
 def test_refresh_asks_from_a_few_sessions_before_the_last_stored_day(wh, fake):
     serve_normal(fake)
-    plans, notes = jobs.plan_yahoo(wh, jobs.read_seeds(wh.seeds_dir)["indexes"])
+    plans, notes = live.plan(wh, jobs.read_seeds(wh.seeds_dir)["indexes"], ("yahoo",),
+                             last=jobs.stored_last_dates(wh))
     got = {p.symbol: (p.start, p.end) for p in plans}
     assert got["^HSI"] == (date(2026, 8, 17), date(2026, 8, 28))
     assert got["HSTECH.HK"][0] == date(2024, 11, 7)
-    assert any("HKEXT100" in n and "no Yahoo symbol" in n for n in notes)
+    assert any("HKEXT100" in n and "no Yahoo symbol, not refreshed from yahoo" in n
+               for n in notes)
 
 
 def test_revised_bars_are_updated_and_counted(wh, fake):
@@ -172,7 +180,7 @@ def test_rate_limit_then_success(wh, fake, monkeypatch):
     fake.fail("^HSI", ("status", 429, {"Retry-After": "7"}, b"Too Many Requests"),
               ("status", 429, {"Retry-After": "7"}, b"Too Many Requests"))
     outcome = jobs.refresh(wh, source="yahoo")
-    assert next(r for r in outcome.loads if r.symbol == "^HSI").rows_inserted == 5
+    assert next(r for r in outcome.loads if r.symbol == "^HSI").rows_inserted == 10
     assert 7.0 in waits  # Retry-After honoured
 
 
@@ -225,8 +233,7 @@ def test_unknown_symbol_fails_the_whole_refresh_and_publishes_nothing(wh, fake, 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     idx = seeds / "indexes.csv"
-    idx.write_text(idx.read_text().replace(",HSTECH.HK,prices/HSTECH.csv",
-                                           ",NOPE.HK,prices/HSTECH.csv"))
+    idx.write_text(idx.read_text().replace(",HSTECH.HK,.HSTECH,", ",NOPE.HK,.HSTECH,"))
     before = checksums(wh.warehouse)
     with pytest.raises(SourceError, match="unknown symbol") as err:
         jobs.refresh(replace(wh, seeds_dir=seeds), source="yahoo")
@@ -264,11 +271,13 @@ def test_bars_in_the_future_are_rejected(fake):
 
 def test_run_auto_falls_back_to_the_snapshot_loudly_when_yahoo_is_unreachable(settings, fake,
                                                                              capsys):
-    fake.fail("^HSI", *[("raise", dns_error())] * 4)
+    # no network: DNS fails for Yahoo, and HKEX (a closed port here) refuses the connection
+    for symbol in ("^HSI", "HSTECH.HK"):
+        fake.fail(symbol, *[("raise", dns_error())] * 4)
     code = main(["run", "--warehouse", str(settings.warehouse)])
     out = capsys.readouterr().out
     assert code == 0
-    assert "Yahoo is unreachable" in out and "USING THE BUNDLED SNAPSHOT" in out
+    assert "a live source is unreachable" in out and "USING THE BUNDLED SNAPSHOT" in out
     assert "PRICES FROM: SNAPSHOT; data as of: HSTECH.HK 2024-11-13, ^HSI 2026-08-21" in out
 
 

@@ -229,3 +229,20 @@ def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0, attempt
             wait = getattr(exc, "retry_after", None) or backoff * 2 ** (attempt - 1)
             (sleep or time.sleep)(min(wait, max_wait))
     raise AssertionError("unreachable")
+
+
+def session_token(settings) -> None:
+    """Yahoo has no token to share between fetches."""
+    return None
+
+
+def open_session(settings, token=None):
+    """Yahoo needs nothing shared between fetches (yfinance keeps its own session)."""
+    return None
+
+
+def fetch_plan(settings, plan, session=None, attempts: int | None = None) -> pd.DataFrame:
+    """One planned fetch (``pipeline.live.FetchPlan``), stored under the plan's symbol."""
+    frame = fetch(plan.remote, plan.start, plan.end, timeout=settings.yahoo_timeout,
+                  attempts=attempts or settings.yahoo_attempts)
+    return frame.assign(symbol=plan.symbol)

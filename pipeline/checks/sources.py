@@ -1,0 +1,48 @@
+"""Checks across sources: reconciliation of their closes, and gaps no source filled.
+
+Neither blocks publishing (the data is what the sources said); both make ``check`` exit 1,
+so a new disagreement or an unexplained gap is reviewed, and a documented one is not.
+"""
+
+from __future__ import annotations
+
+from .. import sqlfiles
+from . import CheckResult
+
+MAX_LISTED = 5
+
+
+def _shorten(listing: str | None, count: int) -> str:
+    items = (listing or "").split("; " if ";" in (listing or "") else ", ")
+    more = f" and {count - MAX_LISTED} more" if count > MAX_LISTED else ""
+    return ("; " if ";" in (listing or "") else ", ").join(items[:MAX_LISTED]) + more
+
+
+def reconcile(con) -> list[CheckResult]:
+    """``reconcile:<symbol>`` for each symbol two sources observed on a common day."""
+    out = []
+    for symbol, days, sources, bad, documented, examples in con.execute(
+            sqlfiles.query("quality/reconcile")).fetchall():
+        doc = f"; {documented} documented disagreement(s)" if documented else ""
+        if bad:
+            detail = (f"{bad} day(s) where closes differ by more than 0.05% "
+                      f"({sources}): {_shorten(examples, bad)}{doc}")
+        else:
+            detail = f"{days} day(s) with closes from {sources}, all within 0.05%{doc}"
+        out.append(CheckResult(f"reconcile:{symbol}", not bad, detail))
+    return out
+
+
+def coverage(con) -> list[CheckResult]:
+    """``coverage:<symbol>``: missing sessions by severity; unexplained ones fail."""
+    out = []
+    for symbol, unexplained, documented, sessions, reason in con.execute(
+            sqlfiles.query("quality/coverage")).fetchall():
+        doc = f"{documented} documented gap(s)" if documented else "no documented gap"
+        if unexplained:
+            detail = (f"{unexplained} unexplained missing session(s): "
+                      f"{_shorten(sessions, unexplained)} ({reason}); {doc}")
+        else:
+            detail = f"no unexplained missing session; {doc}"
+        out.append(CheckResult(f"coverage:{symbol}", not unexplained, detail))
+    return out

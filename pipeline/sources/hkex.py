@@ -1,0 +1,287 @@
+"""HKEX's market-data widget service (``hkexwidget``): daily bars for indexes and stocks.
+
+The service is keyless but undocumented (../notes in the README, "Sources"); this module
+absorbs all of it and returns the pipeline's one price frame:
+
+- a session token sits in a public quote page, inside ``LabCI.getToken = function () {...}``
+  (take the ``return "..."`` that starts its line: a commented sample sits above it); it is
+  sent as it is (already URL-encoded); a refused call gets one fresh token and one retry;
+- answers are JSONP, ``CB({"data": {"responsecode": "000", "datalist": [...]}})``; each row
+  is ``[epoch_ms, open, high, low, close, volume, turnover]``, padded with all-null rows at
+  both ends, numbers possibly comma-grouped strings;
+- ``epoch_ms`` is midnight in Hong Kong of the trading day: read in Hong Kong time, never
+  through UTC (which would give the day before).
+
+Failures are classified from what was on the wire, with the same retry rules as Yahoo:
+
+| kind         | cause                                                     | retried |
+|--------------|-----------------------------------------------------------|---------|
+| unreachable  | DNS failure, connection refused                           | no      |
+| timeout      | no complete answer within ``HKPIPE_HKEX_TIMEOUT``         | yes     |
+| rate_limited | HTTP 429 (Retry-After honoured)                           | yes     |
+| server_error | HTTP 5xx                                                  | yes     |
+| rejected     | an HTML page or a non-"000" code, again with a new token  | no      |
+| empty        | "000" with no bars (an unknown or unpadded RIC)           | no      |
+| malformed    | broken JSONP or JSON, no token on the token page, 4xx     | no      |
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from ..errors import InputError, SourceError
+from ..prices import PRICE_COLUMNS, hk_today, validate
+from ..settings import HKEX_TOKEN_URL, HKEX_URL
+
+SOURCE = "hkex"
+HEADERS = {
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/126.0 Safari/537.36",
+    "Referer": "https://www.hkex.com.hk/",
+}
+CALLBACK = "hkpipe"
+RETRYABLE = {"timeout", "rate_limited", "server_error"}
+HK_TZ = "Asia/Hong_Kong"
+DAILY, LONGEST = "6", "8"  # span=6: daily bars; int=8: the longest history (~10 years)
+
+_GETTOKEN = re.compile(r"LabCI\.getToken\s*=\s*function\s*\(\s*\)\s*\{(?P<body>[^}]*)\}")
+_RETURN = re.compile(r'(?P<before>[^\n]*?)\breturn\s+"(?P<token>[^"]+)"')
+_JSONP = re.compile(rb"^\s*(?P<cb>[A-Za-z_$][\w$.]*)\s*\((?P<json>.*)\)\s*;?\s*$", re.S)
+
+
+class _Refused(Exception):
+    """The service refused the token (an HTML page or a non-"000" code)."""
+
+
+def parse_token(page: str, url: str) -> str:
+    """The live token of a quote page; SourceError(malformed) when the page has none."""
+    block = _GETTOKEN.search(page)
+    # the live return, not the commented-out sample (//return "...") above it
+    found = next((m for m in _RETURN.finditer(block["body"]) if "//" not in m["before"]),
+                 None) if block else None
+    if not found:
+        raise SourceError(f"HKEX token page {url}: no LabCI.getToken return \"...\" on it "
+                          "(the page layout changed?)", kind="malformed")
+    return found["token"]
+
+
+def parse_jsonp(body: bytes, where: str) -> list:
+    """The ``datalist`` of a JSONP answer. Raises _Refused for a refused token and
+    SourceError(malformed) for anything that is not the documented shape."""
+    text = body.lstrip()
+    if text[:1] == b"<":
+        raise _Refused(f"an HTML page ({text[:60]!r}...)")
+    match = _JSONP.match(body)
+    if not match:
+        raise SourceError(f"{where}: answer is not JSONP ({body[:60]!r}...)", kind="malformed")
+    try:
+        doc = json.loads(match["json"])
+        data = doc["data"]
+        code = str(data.get("responsecode", ""))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise SourceError(f"{where}: JSONP does not hold the documented JSON "
+                          f"({match['json'][:60]!r}...)", kind="malformed") from None
+    if code != "000":
+        raise _Refused(f"response code {code!r} ({data.get('responsemsg') or 'no message'})")
+    rows = data.get("datalist")
+    if rows is None:
+        return []
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise SourceError(f"{where}: datalist is not a list of rows", kind="malformed")
+    return rows
+
+
+def _number(value) -> float:
+    """A number as served: int, float, a comma-grouped string, or a placeholder."""
+    if value is None or isinstance(value, bool):
+        return float("nan")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).replace(",", "").strip()
+    if text in ("", "-", "N/A", "null"):
+        return float("nan")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number") from None
+
+
+def normalise(rows: list, symbol: str, ric: str, start: date | None, end: date, *,
+              today: date | None = None) -> pd.DataFrame:
+    """``datalist`` rows -> the pipeline's price frame, validated.
+
+    Padding rows (no close) are dropped; bars after ``end`` (and before ``start``, when
+    given) are ignored; a bar after today in Hong Kong, a non-positive value or high below
+    low is refused (InputError).
+    """
+    where = f"HKEX {ric}"
+    origin = f"hkex:{ric} (symbol {symbol})"
+    try:
+        records = [(r[0], *(_number(v) for v in (list(r[1:7]) + [None] * 6)[:6]))
+                   for r in rows if len(r) >= 5 and not pd.isna(_number(r[4]))]
+    except ValueError as exc:
+        raise SourceError(f"{where}: {exc} in a bar", kind="malformed") from None
+    if not records:
+        raise SourceError(f"{where} {start}..{end}: no bars (responsecode 000 with an empty "
+                          "datalist: an unknown or unpadded RIC?)", kind="empty")
+    raw = pd.DataFrame(records, columns=["epoch_ms", "open", "high", "low", "close",
+                                         "volume", "turnover_hkd"])
+    try:
+        stamps = pd.to_datetime(raw["epoch_ms"].astype("int64"), unit="ms", utc=True)
+    except (ValueError, TypeError, OverflowError):
+        raise SourceError(f"{where}: bar times are not epoch milliseconds", kind="malformed"
+                          ) from None
+    frame = pd.DataFrame({
+        "symbol": symbol,
+        # midnight HKT of the trading day: its Hong Kong calendar date is the trade date
+        "trade_date": stamps.dt.tz_convert(HK_TZ).dt.tz_localize(None).dt.normalize(),
+        "open": raw["open"], "high": raw["high"], "low": raw["low"], "close": raw["close"],
+        "adj_close": float("nan"),
+        "volume": raw["volume"], "turnover_hkd": raw["turnover_hkd"],
+    })
+    frame.loc[frame["volume"] == 0, "volume"] = float("nan")  # indexes: 0 means not given
+    frame.loc[frame["turnover_hkd"] == 0, "turnover_hkd"] = float("nan")
+    today = today or hk_today()
+    future = frame[frame["trade_date"] > pd.Timestamp(today)]
+    if len(future):
+        raise InputError(origin, f"HKEX served a bar dated {future['trade_date'].iloc[0].date()}"
+                         f", after today in Hong Kong ({today})", field="date")
+    frame = frame[frame["trade_date"] <= pd.Timestamp(end)]
+    if start is not None:
+        frame = frame[frame["trade_date"] >= pd.Timestamp(start)]
+    if frame.empty:
+        raise SourceError(f"{where} {start or '...'}..{end}: no bars in the range asked for",
+                          kind="empty")
+    return validate(frame[PRICE_COLUMNS].reset_index(drop=True), origin, today=today)
+
+
+@dataclass
+class Client:
+    """One HKEX session: the widget base, the token page, and the token once fetched.
+
+    ``timeout`` bounds each fetch as a whole (token page, chart call and one token retry).
+    """
+
+    base_url: str = HKEX_URL
+    token_url: str = HKEX_TOKEN_URL
+    timeout: float = 30.0
+    token: str | None = None
+    calls: list[str] = field(default_factory=list, repr=False)
+
+    def fetch_token(self, deadline: float) -> str:
+        body, _ = self._get(self.token_url, {}, deadline, f"HKEX token page {self.token_url}")
+        self.token = parse_token(body.decode("utf-8", "replace"), self.token_url)
+        return self.token
+
+    def datalist(self, ric: str, deadline: float) -> list:
+        """Daily bars of ``ric``; one fresh token and one retry when the token is refused."""
+        where = f"HKEX {ric}"
+        for attempt in (1, 2):
+            if self.token is None or attempt == 2:
+                self.fetch_token(deadline)
+            params = {"hchart": "1", "span": DAILY, "int": LONGEST, "ric": ric,
+                      "token": self.token, "qid": str(int(time.time() * 1000)),
+                      "callback": CALLBACK}
+            try:
+                body, _ = self._get(f"{self.base_url.rstrip('/')}/getchartdata2", params,
+                                    deadline, where)
+                return parse_jsonp(body, where)
+            except _Refused as refused:
+                if attempt == 2:
+                    raise SourceError(f"{where}: token refused again after fetching a fresh "
+                                      f"one: {refused}", kind="rejected") from None
+        raise AssertionError("unreachable")
+
+    def _get(self, url: str, params: dict, deadline: float, where: str) -> tuple[bytes, dict]:
+        import httpx
+
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise SourceError(f"{where}: no complete answer within {self.timeout:.0f} s",
+                              kind="timeout", retryable=True)
+        # The token is already URL-encoded on the page: send the query string as it is.
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
+        self.calls.append(full)
+        try:
+            response = httpx.get(full, headers=HEADERS, timeout=left, follow_redirects=True)
+        except httpx.TimeoutException:
+            raise SourceError(f"{where}: no complete answer within {self.timeout:.0f} s",
+                              kind="timeout", retryable=True) from None
+        except httpx.TransportError as exc:
+            raise SourceError(f"{where}: HKEX is unreachable ({type(exc).__name__}: "
+                              f"{str(exc)[:100]})", kind="unreachable") from None
+        status = response.status_code
+        if status == 429:
+            wait = _retry_after(response.headers.get("retry-after"))
+            error = SourceError(f"{where}: rate limited by HKEX (HTTP 429"
+                                f"{f', Retry-After {wait:.0f} s' if wait else ''})",
+                                kind="rate_limited", retryable=True)
+            error.retry_after = wait
+            raise error
+        if status >= 500:
+            raise SourceError(f"{where}: HKEX server error HTTP {status}", kind="server_error",
+                              retryable=True)
+        if status == 404:
+            raise SourceError(f"{where}: HTTP 404 from {url} (check HKPIPE_HKEX_URL and "
+                              "HKPIPE_HKEX_TOKEN_URL)", kind="malformed")
+        if status >= 400 and params:  # a chart call: 401/403... are how a token is refused
+            raise _Refused(f"HTTP {status}")
+        if status >= 400:
+            raise SourceError(f"{where}: HTTP {status}", kind="malformed")
+        return response.content, dict(response.headers)
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def fetch(client: Client, ric: str, symbol: str, start: date | None, end: date, *,
+          attempts: int = 3, backoff: float = 2.0, max_wait: float = 120.0,
+          sleep=None, today: date | None = None) -> pd.DataFrame:
+    """Daily bars of ``ric`` stored under ``symbol`` from start to end (HK dates), normalised
+    and validated. Retries timeouts, 429s and 5xx up to ``attempts`` times with exponential
+    backoff (Retry-After honoured, capped at ``max_wait``); other failures raise at once."""
+    for attempt in range(1, attempts + 1):
+        try:
+            rows = client.datalist(ric, time.monotonic() + client.timeout)
+            return normalise(rows, symbol, ric, start, end, today=today)
+        except SourceError as exc:
+            if not exc.retryable or attempt == attempts:
+                if attempt > 1:
+                    exc.args = (f"{exc.args[0]} (after {attempt} attempts)",)
+                raise
+            wait = getattr(exc, "retry_after", None) or backoff * 2 ** (attempt - 1)
+            (sleep or time.sleep)(min(wait, max_wait))
+    raise AssertionError("unreachable")
+
+
+def session_token(settings) -> str:
+    """Fetch the token once for a whole run (a Prefect flow hands it to every fetch task)."""
+    client = open_session(settings)
+    return client.fetch_token(time.monotonic() + client.timeout)
+
+
+def open_session(settings, token: str | None = None) -> Client:
+    """A client on the configured service; ``token`` reuses one already fetched this run."""
+    return Client(settings.hkex_url, settings.hkex_token_url, settings.hkex_timeout, token)
+
+
+def fetch_plan(settings, plan, session: Client | None = None,
+               attempts: int | None = None) -> pd.DataFrame:
+    """One planned fetch (``pipeline.live.FetchPlan``). HKEX answers with its whole history
+    (about ten years) whatever is asked; every bar up to the plan's end is kept, since a
+    re-served unchanged observation costs nothing and each one reconciles another source."""
+    client = session or open_session(settings)
+    return fetch(client, plan.remote, plan.symbol, None, plan.end,
+                 attempts=attempts or settings.hkex_attempts,
+                 today=settings.clock().tz_convert(HK_TZ).date())
