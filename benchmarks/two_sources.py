@@ -59,7 +59,9 @@ def main() -> int:
                                    "--warehouse", str(target)], cwd=ROOT,
                                   capture_output=True, text=True)
             times[label].append(time.perf_counter() - started)
-            if done.returncode != 0:
+            # exit 1 is a finding, not a failure: the HKEX rows end with the snapshot, so
+            # freshness calls them stale; the work measured is the same
+            if done.returncode not in (0, 1):
                 raise SystemExit(f"check failed on {label}:\n{done.stdout}\n{done.stderr}")
     observations = duckdb.connect(str(two), read_only=True).execute(
         "SELECT count(*) FROM price_observations").fetchone()[0]
