@@ -1,0 +1,49 @@
+#!/bin/sh
+# Install the locked dependency set (uv.lock) into .venv, with the project itself editable.
+#
+#   scripts/install_venv.sh          what `make run` needs
+#   scripts/install_venv.sh --dev    plus the dev extra (pytest, ruff), for `make test`
+#
+# With uv (on PATH, else the pinned UV_VERSION installed from PyPI into .tools/ on first use):
+# `uv sync --locked`, which installs exactly the locked versions (hash-checked) and stops with a
+# one-line reason if pyproject.toml and uv.lock disagree. If uv cannot be installed: plain pip
+# from requirements/*.txt, the same pins and hashes exported from uv.lock by `make lock`.
+set -eu
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+UV_VERSION=0.13.9
+VENV=.venv
+dev=""
+requirements=requirements/run.txt
+if [ "${1:-}" = "--dev" ]; then dev=1; requirements=requirements/dev.txt; fi
+
+find_uv() {
+    if [ -n "${UV:-}" ] && [ -x "$UV" ]; then echo "$UV"; return; fi
+    if command -v uv >/dev/null 2>&1; then command -v uv; return; fi
+    if [ ! -x .tools/bin/uv ]; then
+        echo "installing uv $UV_VERSION from PyPI into .tools/ ..." >&2
+        log=$(mktemp)
+        if ! { "$PYTHON" -m venv .tools && .tools/bin/pip install --quiet "uv==$UV_VERSION"; } \
+                >"$log" 2>&1; then
+            echo "could not install uv: $(tail -n 1 "$log")" >&2
+            rm -rf .tools "$log"
+            return
+        fi
+        rm -f "$log"
+    fi
+    echo "$PWD/.tools/bin/uv"
+}
+
+uv=$(find_uv)
+if [ -n "$uv" ]; then
+    # Never download a Python: use the one given (python3 by default).
+    UV_PYTHON_DOWNLOADS=never "$uv" sync --locked --quiet --python "$PYTHON" \
+        ${dev:+--extra dev}
+else
+    echo "uv is not available; installing the locked set with pip (slower)" >&2
+    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --quiet --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet --require-hashes --no-deps \
+        -r "$requirements"
+    "$VENV/bin/python" -m pip install --quiet --no-deps -e .
+fi
