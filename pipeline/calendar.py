@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .csvio import fail_first, parse_dates, read_table
-from .settings import EXPECTATIONS_DIR, PROJECT_ROOT
+from .settings import EXPECTATIONS_DIR, HK_TZ, PROJECT_ROOT, clock
 
 EXCEPTIONS_FILE = EXPECTATIONS_DIR / "xhkg_exceptions.csv"
 PROJECT_SEEDS = PROJECT_ROOT / "seeds"
@@ -41,9 +41,10 @@ def sessions(start: date | str, end: date | str) -> pd.DatetimeIndex:
 
 
 def last_completed_session(now: pd.Timestamp | None = None) -> date:
-    """The last XHKG session whose close has passed, in Hong Kong time, minus known closures."""
+    """The last XHKG session whose close has passed at ``now`` (default ``settings.clock()``),
+    in Hong Kong time, minus known closures."""
     cal = _calendar()
-    now = (now or pd.Timestamp.now(tz="UTC")).tz_convert("UTC")
+    now = (now if now is not None else clock()).tz_convert("UTC")
     ex = exceptions()
     closed = set(ex.loc[(ex["kind"] == "closure") & (ex["symbol"] == "*"), "date"])
     session = cal.minute_to_past_session(now.floor("min"))
@@ -75,8 +76,8 @@ def library_sessions() -> pd.DataFrame:
     })
 
 
-def _bundled_sessions() -> pd.DataFrame | None:
-    """The sessions shipped in seeds/xhkg_sessions.csv, if they reach far enough ahead.
+def _bundled_sessions(now: pd.Timestamp) -> pd.DataFrame | None:
+    """The sessions shipped in seeds/xhkg_sessions.csv, if they reach far enough past ``now``.
 
     Importing exchange_calendars and computing 40 years of sessions costs ~0.35 s per build;
     the bundled copy (written by scripts/refresh_calendar_seed.py, checked against the library
@@ -85,16 +86,17 @@ def _bundled_sessions() -> pd.DataFrame | None:
     if not SESSIONS_SEED.exists():
         return None
     frame = pd.read_csv(SESSIONS_SEED, parse_dates=["session", "close_utc"])
-    horizon = pd.Timestamp.now(tz="Asia/Hong_Kong").tz_localize(None) + pd.Timedelta(
-        days=SEED_MARGIN_DAYS)
+    horizon = now.tz_convert(HK_TZ).tz_localize(None) + pd.Timedelta(days=SEED_MARGIN_DAYS)
     if frame.empty or frame["session"].max() < horizon:
         return None
     frame["session"] = frame["session"].dt.date
     return frame
 
 
-def sync(con) -> bool:
-    """Write the XHKG sessions and the exceptions into the warehouse if they are out of date.
+def sync(con, now: pd.Timestamp | None = None) -> bool:
+    """Write the XHKG sessions and the exceptions into the warehouse if they are out of date
+    (``now``, default ``settings.clock()``, decides whether the bundled sessions reach far
+    enough ahead).
 
     Returns True when the tables were (re)written. Checks then read the calendar with SQL, so a
     check on unchanged data needs neither exchange_calendars nor pandas' calendar work.
@@ -104,12 +106,13 @@ def sync(con) -> bool:
     from . import sqlfiles
 
     exceptions_digest = hashlib.sha256(EXCEPTIONS_FILE.read_bytes()).hexdigest()[:16]
-    sessions = _bundled_sessions()
+    now = now if now is not None else clock()
+    sessions = _bundled_sessions(now)
     if sessions is not None:
         origin = "bundled " + hashlib.sha256(SESSIONS_SEED.read_bytes()).hexdigest()[:16]
     else:  # the library's calendar reaches about a year ahead of the day it is computed
         origin = (f"exchange_calendars {version('exchange_calendars')} computed "
-                  f"{pd.Timestamp.now(tz='Asia/Hong_Kong'):%Y-%m}")
+                  f"{now.tz_convert(HK_TZ):%Y-%m}")
     key = f"sessions {origin}; exceptions {exceptions_digest}"
     stored = con.execute(sqlfiles.query("load/meta_get"), {"key": "calendar"}).fetchall()
     if stored and stored[0][0] == key:

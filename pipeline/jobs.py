@@ -52,15 +52,15 @@ class IntegrityFailure(PipelineError):
                          + "; ".join(f"{c.name}: {c.detail}" for c in failed))
 
 
-def read_seeds(seeds_dir: Path) -> dict[str, pd.DataFrame]:
-    """Validate every seed file; table name -> frame ready to load."""
-    return {spec.table: seeds.read_seed(seeds_dir, spec) for spec in seeds.SEEDS}
+def read_seeds(seeds_dir: Path, *, today: date | None = None) -> dict[str, pd.DataFrame]:
+    """Validate every seed file (no date after ``today``); table name -> frame ready to load."""
+    return {spec.table: seeds.read_seed(seeds_dir, spec, today=today) for spec in seeds.SEEDS}
 
 
 def snapshot_prices(settings: Settings, registry: pd.DataFrame) -> dict[str, pd.DataFrame]:
     from .sources import snapshot
 
-    return snapshot.fetch(settings.seeds_dir, registry)
+    return snapshot.fetch(settings.seeds_dir, registry, today=settings.today())
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ def fetch_planned(settings: Settings, plan: FetchPlan, *, attempts: int | None =
 
     frame = yahoo.fetch(plan.yahoo_symbol, plan.start, plan.end,
                         timeout=settings.yahoo_timeout,
-                        attempts=attempts or settings.yahoo_attempts)
+                        attempts=attempts or settings.yahoo_attempts,
+                        today=settings.today())
     return frame.assign(symbol=plan.symbol)
 
 
@@ -152,7 +153,7 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
     """One build: replace seeds, upsert each (source, frames) in order, check, publish."""
     ledger = claims.read_ledger(settings.seeds_dir / "claims.csv") if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout) as con:
-        calendar.sync(con)
+        calendar.sync(con, settings.clock())
         for table, frame in (seed_frames or {}).items():
             outcome.seeds[table] = load.replace_seed(con, table, seeds.frame_for_table(frame))
         for source, frames in prices:
@@ -172,7 +173,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     Stored suite results are looked up first, so GX (slow to import) is imported in the
     background only when a batch changed, while the claims are computed.
     """
-    validation = quality.Validation(con, quality.table_batches()).start()
+    validation = quality.Validation(con, quality.table_batches(settings.today())).start()
     if not outcome.checks:
         outcome.checks = integrity.run(con)
     outcome.checks += freshness(con, settings)
@@ -182,7 +183,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     validation.add(quality.claim_results_batch(rows, [c.id for c in ledger]))
     outcome.checks += validation.finish(store=record)
     if record:
-        checked_at = load.utc_now()
+        checked_at = load.utc_now()  # wall clock: when this check really ran (see utc_now)
         for r in rows:
             con.execute(sqlfiles.query("load/claim_results_insert"), {
                 "run_id": outcome.run_id, "checked_at": checked_at, "command": command,
@@ -207,7 +208,7 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
     outcome = Outcome(new_run_id(), settings.warehouse)
     if not settings.warehouse.exists():
         quality.preload_gx()  # a new warehouse has nothing validated yet: overlap the import
-    seed_frames = read_seeds(settings.seeds_dir)
+    seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
     registry = seed_frames["indexes"]
     snapshot = snapshot_prices(settings, registry)
     prices = [("snapshot", snapshot)]
@@ -237,7 +238,7 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
     completed session) unless ``full``.
     """
     outcome = Outcome(new_run_id(), settings.warehouse)
-    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
+    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES, today=settings.today())
     if source == "yahoo":
         frames, notes = fetch_yahoo(settings, registry, full=full)
         outcome.notes += notes
@@ -272,7 +273,7 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
     if not re.fullmatch(SYMBOL_PATTERN, symbol):
         raise InputError(None, f"symbol {symbol!r} is not valid: 1-20 letters, digits or "
                          "^ . = _ -", field="--symbol")
-    frame = read_price_csv(path, symbol)
+    frame = read_price_csv(path, symbol, today=settings.today())
     outcome = Outcome(new_run_id(), settings.warehouse)
     outcome.source_used = f"import:{Path(path).name}"
     publish_prices(settings, outcome, outcome.source_used, {symbol: frame},
@@ -284,7 +285,7 @@ def load_seeds(settings: Settings) -> Outcome:
     """Validate everything in the seeds folder (tables, snapshot price files, claim ledger) and
     load the tables and the snapshot prices; the whole set or nothing."""
     outcome = Outcome(new_run_id(), settings.warehouse)
-    seed_frames = read_seeds(settings.seeds_dir)
+    seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
     snapshot = snapshot_prices(settings, seed_frames["indexes"])
     claims.read_ledger(settings.seeds_dir / "claims.csv")
     outcome.source_used = "snapshot"
@@ -307,7 +308,7 @@ def check(settings: Settings, *, record: bool = True) -> Outcome:
             raise PipelineError(f"no warehouse at {settings.warehouse}; build it with "
                                 "`hkpipe run`")
         with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout) as con:
-            calendar.sync(con)
+            calendar.sync(con, settings.clock())
             _evaluate(con, settings, outcome, "check", ledger, record=True)
     else:
         con = warehouse.connect_read_only(settings.warehouse)
