@@ -4,22 +4,22 @@ DuckDB allows one read-write process or many read-only ones per file, never both
 command ever writes the live file: a build copies it, changes the copy, checkpoints it and
 atomically renames it over the live path. Analysts' open read-only connections keep the old
 snapshot; new connections see the new one; a failed or killed build leaves the live file as
-it was. Builds are serialised by an advisory lock next to the file.
+it was. Builds are serialised by an advisory lock next to the file (``filelock``: flock on
+POSIX, msvcrt on Windows, so the package imports and runs where ``fcntl`` does not exist).
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock, Timeout
 
 from . import sqlfiles
 from .errors import InputError, PipelineError, WarehouseBusy
@@ -62,29 +62,24 @@ def _build_files(live: Path) -> list[Path]:
 def write_lock(live: Path, timeout: float) -> Iterator[None]:
     """Hold the warehouse's advisory write lock; wait up to ``timeout`` s, then refuse."""
     lock_path = live.parent / f".{live.name}.lock"
+    if not live.parent.is_dir():  # filelock would create it; a missing folder is an error
+        raise InputError(live, f"folder {live.parent} does not exist; create it or choose "
+                         "another --warehouse path")
+    lock = FileLock(lock_path, timeout=max(timeout, 0), poll_interval=0.1)
     try:
-        fh = open(lock_path, "a+")
+        lock.acquire()
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
+        raise WarehouseBusy(
+            f"another hkpipe command is writing {live} (lock {lock_path}); "
+            f"gave up after {timeout:.0f} s, try again when it has finished") from None
     except OSError as exc:
         raise InputError(live, f"cannot write in its folder {live.parent} (creating the lock "
-                         f"file failed: {exc.strerror}); choose a writable --warehouse path"
-                         ) from None
-    with fh:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WarehouseBusy(
-                        f"another hkpipe command is writing {live} (lock {lock_path}); "
-                        f"gave up after {timeout:.0f} s, try again when it has finished"
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+                         f"file failed: {exc.strerror or exc}); choose a writable --warehouse "
+                         "path") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def check_target(live: Path) -> None:
