@@ -254,9 +254,21 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
 
 
 def publish_prices(settings: Settings, outcome: Outcome, source: str,
-                   frames: dict[str, pd.DataFrame], *, command: str) -> Outcome:
-    """Upsert already-fetched frames from ``source`` in one build and publish it."""
-    _write(settings, outcome, command, prices=[(source, frames)])
+                   frames: dict[str, pd.DataFrame], *, command: str,
+                   evaluate: bool = False) -> Outcome:
+    """Upsert already-fetched frames from ``source`` in one build and publish it.
+
+    With ``evaluate`` the same build also runs the claim ledger, freshness and the data-quality
+    suites and records the verdicts in ``claim_results`` (under ``outcome.run_id``), so a
+    refresh loads, checks and publishes once; a failed check is in ``outcome`` (the data is
+    published all the same, as by ``run``). An evaluated first build (no warehouse yet) loads
+    the curated seed tables too, as ``run`` would, so the claims have their data.
+    """
+    seed_frames = None
+    if evaluate and not settings.warehouse.exists():
+        seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
+    _write(settings, outcome, command, seed_frames=seed_frames, prices=[(source, frames)],
+           evaluate=evaluate)
     return outcome
 
 
@@ -347,7 +359,8 @@ def freshness(con, settings: Settings) -> list[CheckResult]:
 
 
 def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
-    """Write the Markdown/HTML report with charts (and GX Data Docs) from the published data."""
+    """Write the Markdown/HTML report with charts (and GX Data Docs) from the published data,
+    checking it afresh without recording (``hkpipe report``)."""
     from . import report as report_module
 
     outcome = check(settings, record=False)
@@ -356,3 +369,30 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
         return outcome, report_module.build(con, outcome, out_dir, data_docs=data_docs)
     finally:
         con.close()
+
+
+def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list[CheckResult],
+                    *, data_docs: bool = True):
+    """Write the report of a run that was already checked and recorded: its claim verdicts
+    are read from ``claim_results`` and its ``checks`` are as that run found them, so nothing
+    is evaluated again (the daily flow's report)."""
+    from . import report as report_module
+
+    con = warehouse.connect_read_only(settings.warehouse)
+    try:
+        outcome = Outcome(run_id, settings.warehouse, checks=list(checks),
+                          claims=recorded_claims(con, run_id))
+        if not outcome.claims:
+            raise PipelineError(f"run {run_id} recorded no claim verdicts in "
+                                f"{settings.warehouse}; nothing to report")
+        return outcome, report_module.build(con, outcome, out_dir, data_docs=data_docs)
+    finally:
+        con.close()
+
+
+def recorded_claims(con, run_id: str) -> list[claims.ClaimResult]:
+    """The claim verdicts ``run_id`` recorded in ``claim_results``, as ClaimResults."""
+    rows = con.execute(sqlfiles.query("report/claim_results_of_run"), {"run_id": run_id})
+    names = [d[0] for d in rows.description]
+    return [claims.recorded_result(dict(zip(names, row, strict=True)))
+            for row in rows.fetchall()]
