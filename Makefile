@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 INSTALL := PYTHON=$(PYTHON) scripts/install_venv.sh
-UV     := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
 .PHONY: run test check report bench bench-setup lock lint clean
 
@@ -35,10 +34,11 @@ bench: $(VENV)/.base  ## measure the performance ratios into benchmarks/results.
 bench-setup: $(VENV)/.base  ## measure only ratios.setup_vs_pip (cold installs, needs PyPI)
 	$(BIN)/python benchmarks/bench.py --only setup
 
-lock: $(VENV)/.base  ## re-resolve uv.lock from pyproject.toml; export requirements/ for pip
-	$(UV) lock
-	$(UV) export --frozen --quiet --no-header --no-emit-project -o requirements/run.txt
-	$(UV) export --frozen --quiet --no-header --no-emit-project --extra dev \
+lock:  ## re-resolve uv.lock from pyproject.toml; export requirements/ for pip
+	uv=$$($(INSTALL) --print-uv) && \
+	UV_PYTHON_DOWNLOADS=never $$uv lock --python $(PYTHON) && \
+	$$uv export --frozen --quiet --no-header --no-emit-project -o requirements/run.txt && \
+	$$uv export --frozen --quiet --no-header --no-emit-project --extra dev \
 		-o requirements/dev.txt
 
 lint: $(VENV)/.dev

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Install the locked dependency set (uv.lock) into .venv, with the project itself editable.
 #
-#   scripts/install_venv.sh          what `make run` needs
-#   scripts/install_venv.sh --dev    plus the dev extra (pytest, ruff), for `make test`
+#   scripts/install_venv.sh             what `make run` needs
+#   scripts/install_venv.sh --dev       plus the dev extra (pytest, ruff), for `make test`
+#   scripts/install_venv.sh --print-uv  only make sure uv is there and print its path
+#
+# HKPIPE_INSTALL_WITH_PIP=1 takes the pip fallback even where uv is available.
 #
 # With uv (on PATH, else the pinned UV_VERSION installed from PyPI into .tools/ on first use):
 # `uv sync --locked`, which installs exactly the locked versions (hash-checked) and stops with a
@@ -15,7 +18,12 @@ UV_VERSION=0.13.9
 VENV=.venv
 dev=""
 requirements=requirements/run.txt
-if [ "${1:-}" = "--dev" ]; then dev=1; requirements=requirements/dev.txt; fi
+case "${1:-}" in
+    --dev) dev=1; requirements=requirements/dev.txt ;;
+    --print-uv) ;;
+    "") ;;
+    *) echo "usage: $0 [--dev | --print-uv]" >&2; exit 2 ;;
+esac
 
 find_uv() {
     if [ -n "${UV:-}" ] && [ -x "$UV" ]; then echo "$UV"; return; fi
@@ -34,7 +42,15 @@ find_uv() {
     echo "$PWD/.tools/bin/uv"
 }
 
-uv=$(find_uv)
+if [ "${1:-}" = "--print-uv" ]; then
+    uv=$(find_uv)
+    [ -n "$uv" ] || { echo "uv is not available and could not be installed" >&2; exit 1; }
+    echo "$uv"
+    exit 0
+fi
+
+uv=""
+[ -n "${HKPIPE_INSTALL_WITH_PIP:-}" ] || uv=$(find_uv)
 if [ -n "$uv" ]; then
     # Never download a Python: use the one given (python3 by default).
     UV_PYTHON_DOWNLOADS=never "$uv" sync --locked --quiet --python "$PYTHON" \
