@@ -61,5 +61,6 @@ else
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --require-hashes --no-deps \
         -r "$requirements"
-    "$VENV/bin/python" -m pip install --quiet --no-deps -e .
+    # -qq: setuptools' notes on editable flat layouts are not for the user (errors still show)
+    "$VENV/bin/python" -m pip install -qq --no-deps -e .
 fi

@@ -49,10 +49,15 @@ def tail(path: Path, lines: int = 40) -> str:
 
 
 class Processes:
-    """Background processes, each in its own process group, all stopped by ``stop``."""
+    """Background processes, each in its own process group, all stopped by ``stop``.
 
-    def __init__(self, logs: Path):
+    ``marker`` is an environment entry only this test's processes carry (its PREFECT_HOME):
+    a flow run the worker started in a session of its own is found by it and stopped too.
+    """
+
+    def __init__(self, logs: Path, marker: str):
         self.logs = logs
+        self.marker = marker.encode()
         self.started: list[tuple[subprocess.Popen, Path]] = []
 
     def start(self, name: str, cmd: list[str], env: dict, cwd: Path = PROJECT_ROOT
@@ -79,6 +84,23 @@ class Processes:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
+        for pid in self._marked():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def _marked(self) -> list[int]:
+        """Processes still alive that carry the marker (Linux /proc; elsewhere none)."""
+        found = []
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                if int(entry.name) != os.getpid() and self.marker in (
+                        entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except (OSError, ValueError):
+                pass
+        return found
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
@@ -135,7 +157,7 @@ def running_server(tmp: Path):
         # the deployment's pull step resolves {{ $PWD }} to the checkout
         "PWD": str(PROJECT_ROOT),
     })
-    procs = Processes(logs)
+    procs = Processes(logs, f"PREFECT_HOME={home}")
     try:
         proc, log = procs.start("server", [PREFECT, "server", "start", "--host", "127.0.0.1",
                                            "--port", str(port)], env)
