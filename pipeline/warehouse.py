@@ -4,8 +4,7 @@ DuckDB allows one read-write process or many read-only ones per file, never both
 command ever writes the live file: a build copies it, changes the copy, checkpoints it and
 atomically renames it over the live path. Analysts' open read-only connections keep the old
 snapshot; new connections see the new one; a failed or killed build leaves the live file as
-it was. Builds are serialised by an advisory lock next to the file (``filelock``: flock on
-POSIX, msvcrt on Windows, so the package imports and runs where ``fcntl`` does not exist).
+it was. Builds are serialised by an advisory lock next to the file.
 """
 
 from __future__ import annotations
@@ -60,7 +59,10 @@ def _build_files(live: Path) -> list[Path]:
 
 @contextmanager
 def write_lock(live: Path, timeout: float) -> Iterator[None]:
-    """Hold the warehouse's advisory write lock; wait up to ``timeout`` s, then refuse."""
+    """Hold the warehouse's advisory write lock; wait up to ``timeout`` s, then refuse.
+
+    ``filelock`` (flock on POSIX, msvcrt on Windows), so this works where fcntl does not.
+    """
     lock_path = live.parent / f".{live.name}.lock"
     if not live.parent.is_dir():  # filelock would create it; a missing folder is an error
         raise InputError(live, f"folder {live.parent} does not exist; create it or choose "
