@@ -1,18 +1,19 @@
 # Quick start: `make run` (build the warehouse from the bundled data) and `make test`.
+# Both install exactly the versions in uv.lock (see scripts/install_venv.sh); `make lock`
+# re-resolves after a change to pyproject.toml (README "Upgrading dependencies").
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+INSTALL := PYTHON=$(PYTHON) scripts/install_venv.sh
 
-.PHONY: run test check report bench lint clean
+.PHONY: run test check report bench bench-setup lock lint clean
 
-$(VENV)/.base: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.base: pyproject.toml uv.lock
+	$(INSTALL)
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.base
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(INSTALL) --dev
 	touch $@
 
 run: $(VENV)/.base  ## build the warehouse from the bundled snapshot (no network) and check it
@@ -30,8 +31,18 @@ test: $(VENV)/.dev  ## run the test suite (no network)
 bench: $(VENV)/.base  ## measure the performance ratios into benchmarks/results.json
 	$(BIN)/python benchmarks/bench.py
 
+bench-setup: $(VENV)/.base  ## measure only ratios.setup_vs_pip (cold installs, needs PyPI)
+	$(BIN)/python benchmarks/bench.py --only setup
+
+lock:  ## re-resolve uv.lock from pyproject.toml; export requirements/ for pip
+	uv=$$($(INSTALL) --print-uv) && \
+	UV_PYTHON_DOWNLOADS=never $$uv lock --python $(PYTHON) && \
+	$$uv export --frozen --quiet --no-header --no-emit-project -o requirements/run.txt && \
+	$$uv export --frozen --quiet --no-header --no-emit-project --extra dev \
+		-o requirements/dev.txt
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check pipeline flows tests benchmarks scripts
 
 clean:
-	rm -rf $(VENV) data reports .pytest_cache benchmarks/.work benchmarks/.dbt-venv
+	rm -rf $(VENV) .tools data reports .pytest_cache benchmarks/.work benchmarks/.dbt-venv

@@ -4,10 +4,18 @@ machine, printed with its inputs and written to benchmarks/results.json.
 Every ratio divides two wall times taken in the same run, so the machine's speed cancels out.
 Medians of several runs; subprocesses throughout, so each figure includes interpreter start-up
 and imports exactly as a user's command does.
+
+    python benchmarks/bench.py                         every figure (make bench)
+    python benchmarks/bench.py --only setup            one group (make bench-setup), merged
+                                                       into an existing results.json
+
+Groups: main (gate, main job), incremental, market, orchestration, dbt (needs main), setup
+(cold installs from PyPI: the one figure that needs the network).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -26,8 +34,11 @@ WORK = ROOT / "benchmarks" / ".work"
 PY = sys.executable
 RUNS = int(os.environ.get("HKPIPE_BENCH_RUNS", "5"))
 GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
-         "market_load_vs_bulk": 3.0, "market_peak_rss_gib": 3.0, "orchestration": 1.5,
-         "run_vs_dbt": 1.5, "check_cached_vs_dbt": 0.5, "check_two_sources_vs_one": 1.15}
+         "market_load_vs_bulk": 3.0, "market_peak_rss_gib": 3.0, "orchestration": 1.3,
+         "run_vs_dbt": 1.5, "check_cached_vs_dbt": 0.5, "setup_vs_pip": 0.5,
+         "check_two_sources_vs_one": 1.15}
+GROUPS = ("main", "incremental", "market", "sources", "orchestration", "dbt", "setup")
+SETUP_RUNS = int(os.environ.get("HKPIPE_BENCH_SETUP_RUNS", "3"))
 FLOOR_IMPORTS = "import pandas, duckdb, great_expectations"  # what `hkpipe check` imports
 
 
@@ -63,23 +74,63 @@ def clear_validation_cache(path: Path) -> None:
     con.close()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure the performance ratios.")
+    parser.add_argument("--only", metavar="GROUP[,GROUP]",
+                        help=f"measure only these groups ({', '.join(GROUPS)}) and merge them "
+                             "into an existing benchmarks/results.json")
+    args = parser.parse_args(argv)
+    groups = set(args.only.split(",")) if args.only else set(GROUPS)
+    if groups - set(GROUPS):
+        parser.error(f"unknown group(s) {sorted(groups - set(GROUPS))}; choose from {GROUPS}")
+    if "dbt" in groups:
+        groups.add("main")  # the peer figures divide the main job's times
+    out = ROOT / "benchmarks" / "results.json"
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    results: dict = {"ratios": {}, "goals": GOALS, "seconds": {}, "inputs": {
+    results: dict = {"ratios": {}, "seconds": {}, "inputs": {}}
+    if args.only and out.exists():
+        results = json.loads(out.read_text())
+    results["goals"] = GOALS
+    results["inputs"].update({
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)}"
                    f" GiB, Python {platform.python_version()}",
-        "runs_per_median": RUNS, "floor": f"python -c '{FLOOR_IMPORTS}'"}}
+        "runs_per_median": RUNS, "floor": f"python -c '{FLOOR_IMPORTS}'"})
     seconds, ratios, inputs = results["seconds"], results["ratios"], results["inputs"]
 
     def say(text: str) -> None:
         print(text, flush=True)
 
-    # --- gate and main job against the import floor ---------------------------------------
     base = WORK / "base.duckdb"
-    timed(hkpipe("run", "--source", "snapshot", "--warehouse", str(base)))
-    timed(hkpipe("check", "--warehouse", str(base)))  # leaves every suite validated
+    if groups & {"main", "sources", "orchestration", "dbt"}:
+        timed(hkpipe("run", "--source", "snapshot", "--warehouse", str(base)))
+        timed(hkpipe("check", "--warehouse", str(base)))  # leaves every suite validated
+    if "main" in groups:
+        measure_main(base, seconds, ratios, say)
+    if "incremental" in groups:
+        measure_incremental(seconds, ratios, inputs, say)
+    if "market" in groups:
+        measure_market(ratios, inputs, say)
+    if "sources" in groups:
+        measure_two_sources(base, seconds, ratios, inputs, say)
+    if "orchestration" in groups:
+        measure_orchestration(base, seconds, ratios, say)
+    if "dbt" in groups:
+        measure_dbt(seconds, ratios, say)
+    if "setup" in groups:
+        measure_setup(seconds, ratios, inputs, say)
+
+    results["met"] = {k: ratios[k] <= GOALS[k] for k in GOALS if k in ratios}
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    say(f"wrote {out.relative_to(ROOT)}; goals met: "
+        f"{sum(results['met'].values())} of {len(results['met'])}")
+    shutil.rmtree(WORK, ignore_errors=True)
+    return 0
+
+
+def measure_main(base: Path, seconds: dict, ratios: dict, say) -> None:
+    """Gate and main job against the import floor."""
     floor, gate, main_job, cached = [], [], [], []
     for i in range(RUNS):  # interleaved, so drift in machine load hits all alike
         floor.append(timed([PY, "-c", FLOOR_IMPORTS]))
@@ -101,7 +152,9 @@ def main() -> int:
         f"ratio {ratios['main_job']:.2f} (goal <= {GOALS['main_job']})")
     say(f"check on unchanged data (stored results)  {seconds['check_cached']:7.3f} s")
 
-    # --- incremental: 5 new sessions into 40 years vs into 1 year -------------------------
+
+def measure_incremental(seconds: dict, ratios: dict, inputs: dict, say) -> None:
+    """5 new sessions into 40 years vs into 1 year."""
     seeds_1y = WORK / "seeds_1y"
     shutil.copytree(ROOT / "seeds", seeds_1y)
     for name, since in (("HSI.csv", "2025-08-21"), ("HSTECH.csv", "2023-11-13")):
@@ -135,7 +188,8 @@ def main() -> int:
         f" / into 1 year {seconds['refresh_5_sessions_1y']:.3f} s  ratio "
         f"{ratios['incremental']:.2f} (goal <= {GOALS['incremental']})")
 
-    # --- market scale ------------------------------------------------------------------------
+
+def measure_market(ratios: dict, inputs: dict, say) -> None:
     market = {}
     for label, symbols in (("tenth", 270), ("full", 2700)):
         done = subprocess.run([PY, str(ROOT / "benchmarks" / "market_scale.py"), "--symbols",
@@ -158,7 +212,9 @@ def main() -> int:
         f"peak RSS {ratios['market_peak_rss_gib']:.2f} GiB (goal <= "
         f"{GOALS['market_peak_rss_gib']})")
 
-    # --- two sources per index against one ----------------------------------------------------
+
+def measure_two_sources(base: Path, seconds: dict, ratios: dict, inputs: dict, say) -> None:
+    """check with two sources per index symbol against the same warehouse with one."""
     done = subprocess.run([PY, str(ROOT / "benchmarks" / "two_sources.py"), "--warehouse",
                            str(base), "--runs", str(RUNS)], cwd=ROOT, env=env(),
                           capture_output=True, text=True)
@@ -177,7 +233,8 @@ def main() -> int:
         f"{two['check_one_source_s']:.2f} s: ratio {ratios['check_two_sources_vs_one']:.2f} "
         f"(goal <= {GOALS['check_two_sources_vs_one']})")
 
-    # --- orchestration -------------------------------------------------------------------------
+
+def measure_orchestration(base: Path, seconds: dict, ratios: dict, say) -> None:
     done = subprocess.run([PY, str(ROOT / "benchmarks" / "orchestration.py"), "--warehouse",
                            str(base), "--runs", "3"], cwd=ROOT, env=env(), capture_output=True,
                           text=True)
@@ -191,7 +248,9 @@ def main() -> int:
         f"{orch['trivial_flow_s']:.2f} s: ratio {ratios['orchestration']:.2f} (goal <= "
         f"{GOALS['orchestration']})")
 
-    # --- peer: a dbt-duckdb project doing the minimal job ------------------------------------
+
+def measure_dbt(seconds: dict, ratios: dict, say) -> None:
+    """Peer: a dbt-duckdb project doing the minimal job."""
     dbt = peer_dbt_seconds(say)
     seconds["dbt_build"] = dbt
     ratios["run_vs_dbt"] = round(seconds["run_cold"] / dbt, 3)
@@ -200,13 +259,64 @@ def main() -> int:
         f"(goal <= {GOALS['run_vs_dbt']}); hkpipe check (unchanged) / dbt "
         f"{ratios['check_cached_vs_dbt']:.2f} (goal <= {GOALS['check_cached_vs_dbt']})")
 
-    results["met"] = {k: ratios[k] <= GOALS[k] for k in GOALS}
-    out = ROOT / "benchmarks" / "results.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    say(f"wrote {out.relative_to(ROOT)}; goals met: "
-        f"{sum(results['met'].values())} of {len(GOALS)}")
-    shutil.rmtree(WORK, ignore_errors=True)
-    return 0
+
+def find_uv() -> str:
+    for candidate in (os.environ.get("UV"), shutil.which("uv"), ROOT / ".tools" / "bin" / "uv"):
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    raise SystemExit("setup figure: uv not found (make run installs it into .tools/)")
+
+
+def measure_setup(seconds: dict, ratios: dict, inputs: dict, say) -> None:
+    """Cold set-up: the locked install `make test` does (`uv sync --locked --extra dev`) against
+    `pip install` of the same pins (requirements/dev.txt, exported from uv.lock) plus the
+    project, each into a new venv with an empty package cache, from PyPI."""
+    uv = find_uv()
+    base_python = getattr(sys, "_base_executable", None) or shutil.which("python3")
+    uv_s, pip_s, pip_version = [], [], ""
+    # Machine-wide pip configuration (local wheel folders, constraints) is left out, so pip
+    # downloads exactly what uv does.
+    pip_env = {k: v for k, v in env().items() if not k.startswith("PIP_")}
+    pip_env.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1",
+                   PIP_NO_INPUT="1")
+    for i in range(SETUP_RUNS):  # interleaved, so drift in network speed hits both alike
+        work = WORK / f"setup{i}"
+        uv_venv, pip_venv = work / "uv-venv", work / "pip-venv"
+        uv_s.append(timed([uv, "sync", "--locked", "--quiet", "--extra", "dev", "--python",
+                           base_python], extra_env={
+            "UV_CACHE_DIR": str(work / "uv-cache"), "UV_PROJECT_ENVIRONMENT": str(uv_venv),
+            "UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1"}))
+        # pip: a new venv with an up-to-date pip (not timed), then the timed install
+        subprocess.run([base_python, "-m", "venv", str(pip_venv)], check=True)
+        pip = [str(pip_venv / "bin" / "python"), "-m", "pip"]
+        subprocess.run([*pip, "install", "--quiet", "--upgrade", "pip"], check=True,
+                       env={**pip_env, "PIP_CACHE_DIR": str(work / "pip-upgrade-cache")})
+        pip_cache = {"PIP_CACHE_DIR": str(work / "pip-cache")}
+        started = time.perf_counter()
+        for args in (["install", "--quiet", "--require-hashes", "--no-deps", "-r",
+                      str(ROOT / "requirements" / "dev.txt")],
+                     ["install", "--quiet", "--no-deps", "-e", str(ROOT)]):
+            done = subprocess.run([*pip, *args], env={**pip_env, **pip_cache}, cwd=ROOT,
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise SystemExit(f"pip install failed:\n{done.stderr[-3000:]}")
+        pip_s.append(time.perf_counter() - started)
+        pip_version = subprocess.run([*pip, "--version"], capture_output=True,
+                                     text=True).stdout.split()[1]
+        shutil.rmtree(work, ignore_errors=True)
+    uv_version = subprocess.run([uv, "--version"], capture_output=True, text=True).stdout
+    seconds.update(setup_uv_locked=median(uv_s), setup_pip_pinned=median(pip_s))
+    ratios["setup_vs_pip"] = round(seconds["setup_uv_locked"] / seconds["setup_pip_pinned"], 3)
+    inputs["setup"] = {
+        "runs": SETUP_RUNS, "uv": uv_version.strip(), "pip": pip_version,
+        "uv_runs_s": [round(s, 2) for s in uv_s],
+        "pip_runs_s": [round(s, 2) for s in pip_s],
+        "how": "new venv and empty package cache each run; uv sync --locked --extra dev "
+               "(what make test runs) vs pip install --require-hashes -r requirements/dev.txt "
+               "then pip install --no-deps -e . (pip compiles bytecode, uv does not)"}
+    say(f"setup: cold locked install with uv {seconds['setup_uv_locked']:.1f} s / pip install "
+        f"of the same pins {seconds['setup_pip_pinned']:.1f} s: ratio "
+        f"{ratios['setup_vs_pip']:.2f} (goal <= {GOALS['setup_vs_pip']})")
 
 
 def peer_dbt_seconds(say) -> float:

@@ -2,12 +2,16 @@
 backfill over a date range.
 
 Each (source, symbol) is fetched by its own task, concurrently, retried with exponential
-backoff when the failure is worth retrying and bounded by ``timeout_seconds``. HKEX's session
-token is fetched once per flow run and handed to every HKEX task. The frames are then loaded
-and published once, all or nothing, except that a source may fail where another served every
-session it was asked for (``pipeline.live.settle``); the checks and report run on the
-published warehouse. Tasks take plain values (settings, plans, frames), never connections,
-and cache nothing.
+backoff when the failure is worth retrying and bounded by ``timeout_seconds``; HKEX's session
+token is fetched once per flow run and handed to every HKEX task. The frames are then loaded,
+checked (claim ledger, freshness, reconciliation, coverage, data-quality suites), recorded and
+published in one build, all or nothing, except that a source may fail where another served
+every session it was asked for (``pipeline.live.settle``).
+The report reads the verdicts that run recorded; nothing is checked twice. The flow publishes
+the claim verdicts as a table artifact and a Markdown summary (as-of dates, what changed, the
+report's path) for the Prefect UI; a failed check fails the flow run with the failed checks
+named in its state message. Tasks take plain values (settings, plans, frames), never
+connections, and cache nothing.
 
 Run once without a server:   python -m flows.daily_refresh [--warehouse PATH]
 Deploy on a schedule:        see README "Scheduled refresh" (prefect.yaml)
@@ -18,13 +22,16 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import Literal
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from pipeline import jobs, live, seeds
+from pipeline.checks import CheckResult
 from pipeline.errors import PipelineError, SourceError
 from pipeline.settings import Settings
 
@@ -45,7 +52,7 @@ def _retry_if_transient(task, task_run, state) -> bool:
 @task(cache_policy=NO_CACHE)
 def plan(settings: Settings, source: str = "live", full: bool = False,
          start: date | None = None, end: date | None = None) -> list[live.FetchPlan]:
-    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
+    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES, today=settings.today())
     plans, notes = live.plan(settings, registry, live.expand(source),
                              last=jobs.stored_last_dates(settings), full=full)
     for note in notes:
@@ -79,12 +86,14 @@ def fetch_symbol(settings: Settings, fetch_plan: live.FetchPlan,
 @task(cache_policy=NO_CACHE)
 def read_snapshot(settings: Settings) -> dict[str, pd.DataFrame]:
     """The bundled snapshot (no network): for a first build, or a refresh without a source."""
-    return jobs.snapshot_prices(settings, seeds.read_seed(settings.seeds_dir, seeds.INDEXES))
+    return jobs.snapshot_prices(settings, seeds.read_seed(settings.seeds_dir, seeds.INDEXES,
+                                                          today=settings.today()))
 
 
 @task(cache_policy=NO_CACHE)
 def publish(settings: Settings, prices: list[tuple[str, dict[str, pd.DataFrame]]],
             command: str) -> list[str]:
+    """Load and publish only (the backfill)."""
     outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse)
     jobs.publish_prices(settings, outcome, prices, command=command)
     lines = [r.describe() for r in outcome.loads]
@@ -94,23 +103,62 @@ def publish(settings: Settings, prices: list[tuple[str, dict[str, pd.DataFrame]]
 
 
 @task(cache_policy=NO_CACHE)
-def check(settings: Settings) -> dict:
-    outcome = jobs.check(settings)
+def publish_and_check(settings: Settings, prices: list[tuple[str, dict[str, pd.DataFrame]]],
+                      command: str) -> dict:
+    """One build: load the frames, run every check, record the verdicts, publish."""
+    outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse,
+                           source_used=" + ".join(source for source, _ in prices))
+    jobs.publish_prices(settings, outcome, prices, command=command, evaluate=True)
     logger = get_run_logger()
+    for r in outcome.loads:
+        logger.info(r.describe())
     for c in outcome.checks:
         (logger.info if c.ok else logger.error)(f"{'PASS' if c.ok else 'FAIL'} {c.name}: "
                                                 f"{c.detail}")
     for r in outcome.claims:
         (logger.info if not r.changed else logger.error)(
             f"claim {r.claim.id}: {r.verdict} (expected {r.claim.expected})")
-    return {"ok": outcome.ok, "checks": [c.as_dict() for c in outcome.checks],
+    return {"ok": outcome.ok, "run_id": outcome.run_id,
+            "loaded": [r.describe() for r in outcome.loads],
+            "as_of": {s: str(d) for s, d in sorted(outcome.as_of.items())},
+            "checks": [c.as_dict() for c in outcome.checks],
             "claims": [r.as_dict() for r in outcome.claims]}
 
 
 @task(cache_policy=NO_CACHE)
-def report(settings: Settings) -> str:
-    _, written = jobs.report(settings, settings.reports_dir)
-    return str(written.html)
+def report(settings: Settings, run_id: str, checks: list[dict]) -> str:
+    """The report from the verdicts ``run_id`` recorded (no check is run again)."""
+    _, written = jobs.report_recorded(settings, settings.reports_dir, run_id,
+                                      [CheckResult(**c) for c in checks])
+    return str(written.markdown.resolve())
+
+
+def _publish_artifacts(result: dict, warehouse: str) -> None:
+    """What an operator sees in the Prefect UI: the verdicts, and a summary of the run."""
+    create_table_artifact(
+        key="hkpipe-claim-verdicts",
+        table=[{"claim": c["id"], "the article says": c["statement"],
+                "measured": c["measured"], "verdict": c["verdict"],
+                "expected": c["expected"], "changed": c["changed"]}
+               for c in result["claims"]],
+        description=f"Claim verdicts of run {result['run_id']} ({warehouse})")
+    failed = [c for c in result["checks"] if not c["ok"]]
+    changed = [c for c in result["claims"] if c["changed"]]
+    lines = [f"# hkpipe daily refresh: {'all checks pass' if result['ok'] else 'CHECKS FAILED'}",
+             "", f"Run `{result['run_id']}`, warehouse `{warehouse}`.", "", "## Data as of", ""]
+    lines += [f"- {symbol}: {day}" for symbol, day in result["as_of"].items()] or ["- no data"]
+    lines += ["", "## What changed", ""]
+    lines += [f"- {line}" for line in result["loaded"]] or ["- no rows loaded"]
+    lines += [f"- claim **{c['id']}** is now {c['verdict']}, expected {c['expected']}"
+              for c in changed]
+    lines += [f"- FAILED **{c['name']}**: {c['detail']}" for c in failed]
+    if not changed and not failed:
+        lines.append(f"- every check passed; all {len(result['claims'])} claim verdicts as "
+                     "expected")
+    lines += ["", "## Report", "", f"`{result['report']}`" if result.get("report")
+              else "not written (write_report=False)"]
+    create_markdown_artifact(key="hkpipe-daily-summary", markdown="\n".join(lines),
+                             description="As-of dates, what changed and the report's path")
 
 
 def _fetch_all(settings: Settings, plans: list[live.FetchPlan]
@@ -138,24 +186,32 @@ def _fetch_all(settings: Settings, plans: list[live.FetchPlan]
 
 @flow(name="hkpipe-daily-refresh")
 def daily_refresh(warehouse: str | None = None, full: bool = False,
-                  write_report: bool = True, source: str = "live") -> dict:
+                  write_report: bool = True,
+                  source: Literal["live", "hkex", "yahoo", "snapshot"] = "live") -> dict:
     """Fetch every index from the live sources (``live``: HKEX and Yahoo; or one of them), or
-    read the bundled snapshot (``source="snapshot"``); publish once, then check and report."""
+    read the bundled snapshot (``source="snapshot"``, no network); then load, check, record
+    and publish in one build, report from the recorded verdicts and publish them as
+    artifacts. Fails, naming the failed checks, if any check failed or a claim verdict
+    changed (the data is published all the same)."""
+    if source not in ("live", "hkex", "yahoo", "snapshot"):
+        raise PipelineError(f"unknown source {source!r}: live, hkex, yahoo or snapshot")
     settings = Settings.from_env(warehouse=warehouse)
     if source == "snapshot":
         prices = [("snapshot", read_snapshot(settings))]
     else:
         prices = _fetch_all(settings, plan(settings, source, full=full))
-    loaded = publish(settings, prices, "flow:daily_refresh")
-    result = check(settings)
+    result = publish_and_check(settings, prices, "flow:daily_refresh")
     if write_report:
-        result["report"] = report(settings)
-    result["loaded"] = loaded
+        result["report"] = report(settings, result["run_id"], result["checks"])
+    _publish_artifacts(result, str(settings.warehouse))
     if not result["ok"]:
         failed = [c["name"] for c in result["checks"] if not c["ok"]]
         changed = [c["id"] for c in result["claims"] if c["changed"]]
-        raise PipelineError(f"published, but checks failed: {failed}; claims changed: "
-                            f"{changed}")
+        raise PipelineError("published, but "
+                            + "; ".join(part for part in (
+                                f"checks failed: {', '.join(failed)}" if failed else "",
+                                f"claim verdicts changed: {', '.join(changed)}" if changed
+                                else "") if part))
     return result
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .csvio import fail_first, parse_dates, read_table
-from .settings import EXPECTATIONS_DIR, PROJECT_ROOT
+from .settings import EXPECTATIONS_DIR, HK_TZ, PROJECT_ROOT, clock
 
 EXCEPTIONS_FILE = EXPECTATIONS_DIR / "xhkg_exceptions.csv"
 PROJECT_SEEDS = PROJECT_ROOT / "seeds"
@@ -42,9 +42,10 @@ def sessions(start: date | str, end: date | str) -> pd.DatetimeIndex:
 
 
 def last_completed_session(now: pd.Timestamp | None = None) -> date:
-    """The last XHKG session whose close has passed, in Hong Kong time, minus known closures."""
+    """The last XHKG session whose close has passed at ``now`` (default ``settings.clock()``),
+    in Hong Kong time, minus known closures."""
     cal = _calendar()
-    now = (now or pd.Timestamp.now(tz="UTC")).tz_convert("UTC")
+    now = (now if now is not None else clock()).tz_convert("UTC")
     ex = exceptions()
     closed = set(ex.loc[(ex["kind"] == "closure") & (ex["symbol"] == "*"), "date"])
     session = cal.minute_to_past_session(now.floor("min"))
@@ -76,8 +77,8 @@ def library_sessions() -> pd.DataFrame:
     })
 
 
-def _bundled_sessions() -> pd.DataFrame | None:
-    """The sessions shipped in seeds/xhkg_sessions.csv, if they reach far enough ahead.
+def _bundled_sessions(now: pd.Timestamp) -> pd.DataFrame | None:
+    """The sessions shipped in seeds/xhkg_sessions.csv, if they reach far enough past ``now``.
 
     Importing exchange_calendars and computing 40 years of sessions costs ~0.35 s per build;
     the bundled copy (written by scripts/refresh_calendar_seed.py, checked against the library
@@ -86,16 +87,17 @@ def _bundled_sessions() -> pd.DataFrame | None:
     if not SESSIONS_SEED.exists():
         return None
     frame = pd.read_csv(SESSIONS_SEED, parse_dates=["session", "close_utc"])
-    horizon = pd.Timestamp.now(tz="Asia/Hong_Kong").tz_localize(None) + pd.Timedelta(
-        days=SEED_MARGIN_DAYS)
+    horizon = now.tz_convert(HK_TZ).tz_localize(None) + pd.Timedelta(days=SEED_MARGIN_DAYS)
     if frame.empty or frame["session"].max() < horizon:
         return None
     frame["session"] = frame["session"].dt.date
     return frame
 
 
-def sync(con) -> bool:
-    """Write the XHKG sessions and the exceptions into the warehouse if they are out of date.
+def sync(con, now: pd.Timestamp | None = None) -> bool:
+    """Write the XHKG sessions and the exceptions into the warehouse if they are out of date
+    (``now``, default ``settings.clock()``, decides whether the bundled sessions reach far
+    enough ahead).
 
     Returns True when the tables were (re)written. Checks then read the calendar with SQL, so a
     check on unchanged data needs neither exchange_calendars nor pandas' calendar work.
@@ -105,12 +107,13 @@ def sync(con) -> bool:
     from . import sqlfiles
 
     exceptions_digest = hashlib.sha256(EXCEPTIONS_FILE.read_bytes()).hexdigest()[:16]
-    sessions = _bundled_sessions()
+    now = now if now is not None else clock()
+    sessions = _bundled_sessions(now)
     if sessions is not None:
         origin = "bundled " + hashlib.sha256(SESSIONS_SEED.read_bytes()).hexdigest()[:16]
     else:  # the library's calendar reaches about a year ahead of the day it is computed
         origin = (f"exchange_calendars {version('exchange_calendars')} computed "
-                  f"{pd.Timestamp.now(tz='Asia/Hong_Kong'):%Y-%m}")
+                  f"{now.tz_convert(HK_TZ):%Y-%m}")
     key = f"sessions {origin}; exceptions {exceptions_digest}"
     stored = con.execute(sqlfiles.query("load/meta_get"), {"key": "calendar"}).fetchall()
     if stored and stored[0][0] == key:
@@ -128,11 +131,11 @@ def sync(con) -> bool:
     return True
 
 
-def trading_days(symbol: str) -> set[date]:
+def trading_days(symbol: str, now: pd.Timestamp | None = None) -> set[date]:
     """Days a price of ``symbol`` may carry: XHKG sessions (the bundled copy while it reaches
     far enough, else the library), plus its documented extra sessions, less documented all-day
     closures. The same sources and exceptions the warehouse's session checks use."""
-    bundled = _bundled_sessions()
+    bundled = _bundled_sessions(now if now is not None else clock())
     days = set((bundled if bundled is not None else library_sessions())["session"])
     ex = exceptions()
     mine = ex[ex["symbol"].isin([symbol, "*"])]

@@ -55,15 +55,15 @@ class IntegrityFailure(PipelineError):
                          + "; ".join(f"{c.name}: {c.detail}" for c in failed))
 
 
-def read_seeds(seeds_dir: Path) -> dict[str, pd.DataFrame]:
-    """Validate every seed file; table name -> frame ready to load."""
-    return {spec.table: seeds.read_seed(seeds_dir, spec) for spec in seeds.SEEDS}
+def read_seeds(seeds_dir: Path, *, today: date | None = None) -> dict[str, pd.DataFrame]:
+    """Validate every seed file (no date after ``today``); table name -> frame ready to load."""
+    return {spec.table: seeds.read_seed(seeds_dir, spec, today=today) for spec in seeds.SEEDS}
 
 
 def snapshot_prices(settings: Settings, registry: pd.DataFrame) -> dict[str, pd.DataFrame]:
     from .sources import snapshot
 
-    return snapshot.fetch(settings.seeds_dir, registry)
+    return snapshot.fetch(settings.seeds_dir, registry, today=settings.today())
 
 
 def stored_last_dates(settings: Settings) -> dict[str, date]:
@@ -114,7 +114,7 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
     ledger = claims.read_ledger(settings.seeds_dir / "claims.csv") if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
                          migrated=outcome.migrated) as con:
-        calendar.sync(con)
+        calendar.sync(con, settings.clock())
         for table, frame in (seed_frames or {}).items():
             outcome.seeds[table] = load.replace_seed(con, table, seeds.frame_for_table(frame))
         for source, frames in prices:
@@ -134,7 +134,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     Stored suite results are looked up first, so GX (slow to import) is imported in the
     background only when a batch changed, while the claims are computed.
     """
-    validation = quality.Validation(con, quality.table_batches()).start()
+    validation = quality.Validation(con, quality.table_batches(settings.today())).start()
     if not outcome.checks:
         outcome.checks = integrity.run(con)
     outcome.checks += freshness(con, settings)
@@ -145,7 +145,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     validation.add(quality.claim_results_batch(rows, [c.id for c in ledger]))
     outcome.checks += validation.finish(store=record)
     if record:
-        checked_at = load.utc_now()
+        checked_at = load.utc_now()  # wall clock: when this check really ran (see utc_now)
         for r in rows:
             con.execute(sqlfiles.query("load/claim_results_insert"), {
                 "run_id": outcome.run_id, "checked_at": checked_at, "command": command,
@@ -171,7 +171,7 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
     outcome = Outcome(new_run_id(), settings.warehouse)
     if not settings.warehouse.exists():
         quality.preload_gx()  # a new warehouse has nothing validated yet: overlap the import
-    seed_frames = read_seeds(settings.seeds_dir)
+    seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
     registry = seed_frames["indexes"]
     snapshot = snapshot_prices(settings, registry)
     prices = [("snapshot", snapshot)]
@@ -206,7 +206,7 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
     from .sources import LIVE
 
     outcome = Outcome(new_run_id(), settings.warehouse)
-    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
+    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES, today=settings.today())
     if source in LIVE or source == "live":
         served, notes = fetch_live(settings, registry, source, full=full)
         outcome.notes += notes
@@ -223,10 +223,20 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
 
 
 def publish_prices(settings: Settings, outcome: Outcome,
-                   prices: list[tuple[str, dict[str, pd.DataFrame]]], *, command: str
-                   ) -> Outcome:
-    """Store already-fetched frames, [(source, {symbol: frame})], in one build and publish."""
-    _write(settings, outcome, command, prices=prices)
+                   prices: list[tuple[str, dict[str, pd.DataFrame]]], *, command: str,
+                   evaluate: bool = False) -> Outcome:
+    """Store already-fetched frames, [(source, {symbol: frame})], in one build and publish.
+    With ``evaluate`` the same build also runs the claim ledger, freshness and the data-quality
+    suites and records the verdicts in ``claim_results`` (under ``outcome.run_id``), so a
+    refresh loads, checks and publishes once; a failed check is in ``outcome`` (the data is
+    published all the same, as by ``run``). An evaluated first build (no warehouse yet) loads
+    the curated seed tables too, as ``run`` would, so the claims have their data.
+    """
+    seed_frames = None
+    if evaluate and not settings.warehouse.exists():
+        seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
+    _write(settings, outcome, command, seed_frames=seed_frames, prices=prices,
+           evaluate=evaluate)
     return outcome
 
 
@@ -246,15 +256,15 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
     if not re.fullmatch(SYMBOL_PATTERN, symbol):
         raise InputError(None, f"symbol {symbol!r} is not valid: 1-20 letters, digits or "
                          "^ . = _ -", field="--symbol")
-    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES)
+    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES, today=settings.today())
     if symbol not in set(registry["symbol"]):
         # an unregistered series would have no name, no source and no checks: an orphan
         raise InputError(settings.seeds_dir / seeds.INDEXES.file,
                          f"symbol {symbol!r} is not in the index registry (registered: "
                          f"{', '.join(sorted(registry['symbol']))}); add a row for it first",
                          field="symbol")
-    frame = read_price_csv(path, symbol)
-    check_trading_days(frame, path, calendar.trading_days(symbol))
+    frame = read_price_csv(path, symbol, today=settings.today())
+    check_trading_days(frame, path, calendar.trading_days(symbol, settings.clock()))
     outcome = Outcome(new_run_id(), settings.warehouse)
     outcome.source_used = f"import:{Path(path).name}"
     publish_prices(settings, outcome, [(outcome.source_used, {symbol: frame})],
@@ -266,7 +276,7 @@ def load_seeds(settings: Settings) -> Outcome:
     """Validate everything in the seeds folder (tables, snapshot price files, claim ledger) and
     load the tables and the snapshot prices; the whole set or nothing."""
     outcome = Outcome(new_run_id(), settings.warehouse)
-    seed_frames = read_seeds(settings.seeds_dir)
+    seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
     snapshot = snapshot_prices(settings, seed_frames["indexes"])
     claims.read_ledger(settings.seeds_dir / "claims.csv")
     outcome.source_used = "snapshot"
@@ -290,7 +300,7 @@ def check(settings: Settings, *, record: bool = True) -> Outcome:
                                 "`hkpipe run`")
         with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
                              migrated=outcome.migrated) as con:
-            calendar.sync(con)
+            calendar.sync(con, settings.clock())
             _evaluate(con, settings, outcome, "check", ledger, record=True)
     else:
         con = _open_current(settings)
@@ -331,7 +341,8 @@ def freshness(con, settings: Settings) -> list[CheckResult]:
 
 
 def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
-    """Write the Markdown/HTML report with charts (and GX Data Docs) from the published data."""
+    """Write the Markdown/HTML report with charts (and GX Data Docs) from the published data,
+    checking it afresh without recording (``hkpipe report``)."""
     from . import report as report_module
 
     outcome = check(settings, record=False)
@@ -340,6 +351,33 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
         return outcome, report_module.build(con, outcome, out_dir, data_docs=data_docs)
     finally:
         con.close()
+
+
+def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list[CheckResult],
+                    *, data_docs: bool = True):
+    """Write the report of a run that was already checked and recorded: its claim verdicts
+    are read from ``claim_results`` and its ``checks`` are as that run found them, so nothing
+    is evaluated again (the daily flow's report)."""
+    from . import report as report_module
+
+    con = warehouse.connect_read_only(settings.warehouse)
+    try:
+        outcome = Outcome(run_id, settings.warehouse, checks=list(checks),
+                          claims=recorded_claims(con, run_id))
+        if not outcome.claims:
+            raise PipelineError(f"run {run_id} recorded no claim verdicts in "
+                                f"{settings.warehouse}; nothing to report")
+        return outcome, report_module.build(con, outcome, out_dir, data_docs=data_docs)
+    finally:
+        con.close()
+
+
+def recorded_claims(con, run_id: str) -> list[claims.ClaimResult]:
+    """The claim verdicts ``run_id`` recorded in ``claim_results``, as ClaimResults."""
+    rows = con.execute(sqlfiles.query("report/claim_results_of_run"), {"run_id": run_id})
+    names = [d[0] for d in rows.description]
+    return [claims.recorded_result(dict(zip(names, row, strict=True)))
+            for row in rows.fetchall()]
 
 
 def _open_current(settings: Settings):

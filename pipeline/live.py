@@ -115,7 +115,8 @@ def settle(served: dict[str, dict[str, pd.DataFrame]],
 
 def tolerated(failed: FetchPlan, served: dict[str, dict[str, pd.DataFrame]]) -> bool:
     """True when other sources served every XHKG session ``failed`` was asked for."""
-    wanted = {d for d in calendar.trading_days(failed.symbol) if failed.start <= d <= failed.end}
+    wanted = {d for d in calendar.trading_days(failed.symbol)
+              if failed.start <= d <= failed.end}
     got: set[date] = set()
     for source, frames in served.items():
         if source != failed.source and failed.symbol in frames:

@@ -13,7 +13,13 @@ from .prices import PRICE_COLUMNS
 
 
 def utc_now() -> datetime:
-    """Naive UTC timestamp, as stored in TIMESTAMP columns."""
+    """Naive UTC wall-clock time, as stored in TIMESTAMP columns.
+
+    Only for audit facts: when a load ran (``loaded_at``, ``started_at``), when a claim was
+    checked or a suite validated, and run ids. These record when something really happened, so
+    they deliberately ignore HKPIPE_NOW: replaying a past day must not back-date the audit
+    trail. Every "today"/"now" that decides something comes from ``settings.clock``.
+    """
     return datetime.now(UTC).replace(tzinfo=None)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -180,6 +180,8 @@ def migrate(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> list[Migra
     verify(state, warehouse)
     if not state.pending:
         return []
+    from .load import utc_now
+
     had_tables = state.legacy or bool(state.applied)
     con.execute(sqlfiles.query("meta/schema_migrations"))
     for m in state.pending:
@@ -187,8 +189,7 @@ def migrate(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> list[Migra
             con.execute(sqlfiles.file_text(m.path))
             con.execute(sqlfiles.query("meta/migration_record"), {
                 "version": m.version, "name": m.name, "checksum": m.checksum,
-                # an audit time: when it really happened, whatever clock the run replays
-                "applied_at": datetime.now(UTC).replace(tzinfo=None),
+                "applied_at": utc_now(),  # an audit time: when it really happened
                 "hkpipe_version": __version__,
                 "adopted": state.legacy and m.version == 1})
         except duckdb.Error as exc:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .csvio import LINE, fail_first, parse_dates, parse_numbers, read_table
 from .errors import InputError
+from .settings import hk_today
 
 PRICE_COLUMNS = ["symbol", "trade_date", "open", "high", "low", "close", "adj_close",
                  "volume", "turnover_hkd"]
@@ -24,9 +25,7 @@ CSV_REQUIRED = ["date", "close"]
 CSV_OPTIONAL = ["open", "high", "low", "adj_close", "volume", "turnover_hkd"]
 
 
-def hk_today() -> date:
-    """Today's date in Hong Kong (the exchange's calendar date, whatever the host's zone)."""
-    return pd.Timestamp.now(tz="Asia/Hong_Kong").date()
+__all__ = ["PRICE_COLUMNS", "VALUE_COLUMNS", "hk_today", "read_price_csv", "validate"]
 
 
 def read_price_csv(path: str | Path, symbol: str, *, volume_means: str = "volume",
@@ -55,8 +54,9 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
     """Check a price batch; return it sorted by date with exact duplicates dropped.
 
     Rejects: missing close, non-positive prices, high below low, open or close outside
-    [low, high], negative volume or turnover, dates after today in Hong Kong, and one date
-    given twice with different values. ``origin`` names the file or source in errors.
+    [low, high], negative volume or turnover, dates after today in Hong Kong (``today``, else
+    ``settings.hk_today()``: HKPIPE_NOW or the wall clock), and one date given twice with
+    different values. ``origin`` names the file or source in errors.
     """
     if frame.empty:
         raise InputError(origin, "no price rows")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .csvio import LINE, fail_first, parse_dates, parse_numbers, read_table
 from .errors import InputError
-from .prices import hk_today
+from .settings import hk_today
 
 
 @dataclass(frozen=True)

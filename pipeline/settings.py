@@ -12,14 +12,17 @@
 | HKPIPE_HKEX_TOKEN_URL | the public equities quote page the session token is read from |
 | HKPIPE_HKEX_TIMEOUT   | 30 (seconds a whole HKEX fetch may take, token included) |
 | HKPIPE_HKEX_ATTEMPTS  | 3 (tries per symbol for timeouts, 429 and 5xx) |
-| HKPIPE_NOW            | unset: the clock (an ISO time, e.g. 2026-08-24T18:00+08:00, to pin
-|                       | "the last completed session" for backfills and tests) |
+| HKPIPE_NOW            | unset: the wall clock. An ISO time (e.g. 2026-05-04T18:00:00+08:00)
+|                       | is "now" for everything that asks: future-date rejection, GX
+|                       | parameters, the calendar horizon, freshness, the refresh plan; so a
+|                       | past day can be replayed. Audit timestamps stay wall-clock. |
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +31,27 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 HKEX_URL = "https://www1.hkex.com.hk/hkexwidget/data"
 HKEX_TOKEN_URL = ("https://www.hkex.com.hk/Market-Data/Securities-Prices/Equities/"
                   "Equities-Quote?sym=700&sc_lang=en")
+HK_TZ = "Asia/Hong_Kong"
+
+
+def clock(now: str | None = None):
+    """The pipeline's one clock: now as a UTC pandas Timestamp.
+
+    ``now`` (an ISO time) when given, else HKPIPE_NOW when set, else the wall clock. Every
+    "today" and "now" the pipeline reasons with comes from here (``Settings.clock``,
+    ``hk_today``). Audit timestamps (``load.utc_now``) deliberately do not.
+    """
+    import pandas as pd
+
+    value = now or os.environ.get("HKPIPE_NOW") or None
+    stamp = pd.Timestamp(value) if value else pd.Timestamp.now(tz="UTC")
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def hk_today(now: str | None = None) -> date:
+    """Today's date in Hong Kong (the exchange's calendar date, whatever the host's zone),
+    by ``clock``."""
+    return clock(now).tz_convert(HK_TZ).date()
 
 
 @dataclass(frozen=True)
@@ -45,11 +69,12 @@ class Settings:
     hkex_attempts: int = 3
 
     def clock(self):
-        """Now as a UTC pandas Timestamp (HKPIPE_NOW when set)."""
-        import pandas as pd
+        """Now as a UTC pandas Timestamp: this settings' HKPIPE_NOW, else the wall clock."""
+        return clock(self.now)
 
-        stamp = pd.Timestamp(self.now) if self.now else pd.Timestamp.now(tz="UTC")
-        return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    def today(self) -> date:
+        """Today in Hong Kong by ``clock``."""
+        return hk_today(self.now)
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

@@ -9,17 +9,16 @@ it was. Builds are serialised by an advisory lock next to the file.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+from filelock import FileLock, Timeout
 
 from . import migrations, sqlfiles
 from .errors import InputError, PipelineError, WarehouseBusy
@@ -60,31 +59,29 @@ def _build_files(live: Path) -> list[Path]:
 
 @contextmanager
 def write_lock(live: Path, timeout: float) -> Iterator[None]:
-    """Hold the warehouse's advisory write lock; wait up to ``timeout`` s, then refuse."""
+    """Hold the warehouse's advisory write lock; wait up to ``timeout`` s, then refuse.
+
+    ``filelock`` (flock on POSIX, msvcrt on Windows), so this works where fcntl does not.
+    """
     lock_path = live.parent / f".{live.name}.lock"
+    if not live.parent.is_dir():  # filelock would create it; a missing folder is an error
+        raise InputError(live, f"folder {live.parent} does not exist; create it or choose "
+                         "another --warehouse path")
+    lock = FileLock(lock_path, timeout=max(timeout, 0), poll_interval=0.1)
     try:
-        fh = open(lock_path, "a+")
+        lock.acquire()
+    except Timeout:  # before OSError: filelock's Timeout is a TimeoutError
+        raise WarehouseBusy(
+            f"another hkpipe command is writing {live} (lock {lock_path}); "
+            f"gave up after {timeout:.0f} s, try again when it has finished") from None
     except OSError as exc:
         raise InputError(live, f"cannot write in its folder {live.parent} (creating the lock "
-                         f"file failed: {exc.strerror}); choose a writable --warehouse path"
-                         ) from None
-    with fh:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WarehouseBusy(
-                        f"another hkpipe command is writing {live} (lock {lock_path}); "
-                        f"gave up after {timeout:.0f} s, try again when it has finished"
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+                         f"file failed: {exc.strerror or exc}); choose a writable --warehouse "
+                         "path") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def check_target(live: Path) -> None:

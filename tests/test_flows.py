@@ -52,8 +52,8 @@ def test_daily_refresh_flow_fetches_publishes_checks_and_reports(built_settings,
     env_for(built_settings, monkeypatch)
     # The stand-in HSTECH bars reach 2026-01-02, so the tech-rally claim becomes measurable,
     # its verdict changes, and the flow fails after publishing and reporting, naming it.
-    with pytest.raises(Exception, match=r"checks failed: \[\]; claims changed: "
-                                        r"\['hstech_first_session_2026_up_and_above_hsi'\]"):
+    with pytest.raises(Exception, match="published, but claim verdicts changed: "
+                                        "hstech_first_session_2026_up_and_above_hsi"):
         flows_module.daily_refresh(source="yahoo")
     loaded = query(built_settings.warehouse, "SELECT symbol, rows_inserted FROM load_runs "
                    "WHERE command = 'flow:daily_refresh' AND source = 'yahoo' ORDER BY 1")
@@ -61,6 +61,83 @@ def test_daily_refresh_flow_fetches_publishes_checks_and_reports(built_settings,
     assert query(built_settings.warehouse, "SELECT max(trade_date)::VARCHAR FROM prices "
                  "WHERE symbol = '^HSI'") == [("2026-08-28",)]
     assert (built_settings.reports_dir / "report.html").exists()
+
+
+def artifacts_of(state) -> dict:
+    """key -> artifact of the flow run that ended in ``state``."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+    return {a.key: a for a in found}
+
+
+def test_daily_flow_builds_once_reports_from_recorded_verdicts_and_publishes_artifacts(
+        built_settings, flows_module, monkeypatch):
+    from pipeline import jobs, warehouse
+    from pipeline.checks import claims
+
+    builds, evaluations = [], []
+    real_build, real_evaluate = warehouse.build, claims.evaluate
+
+    def counting_build(*args, **kwargs):
+        builds.append(args[0])
+        return real_build(*args, **kwargs)
+
+    def counting_evaluate(*args, **kwargs):
+        evaluations.append(1)
+        return real_evaluate(*args, **kwargs)
+
+    def no_recheck(*args, **kwargs):
+        raise AssertionError("the daily flow must not run check again")
+
+    monkeypatch.setattr(warehouse, "build", counting_build)
+    monkeypatch.setattr(claims, "evaluate", counting_evaluate)
+    monkeypatch.setattr(jobs, "check", no_recheck)
+    env_for(built_settings, monkeypatch)
+    state = flows_module.daily_refresh(source="snapshot", return_state=True)
+    assert state.is_completed(), state.message
+    result = state.result()
+    assert len(builds) == 1 and len(evaluations) == 1
+    assert result["ok"] and result["run_id"]
+    report_md = built_settings.reports_dir / "report.md"
+    assert result["report"] == str(report_md.resolve()) and report_md.exists()
+    # The report shows the verdicts this run recorded.
+    recorded = query(built_settings.warehouse, "SELECT claim_id, verdict FROM claim_results "
+                     "WHERE run_id = ?", [result["run_id"]])
+    assert len(recorded) == len(result["claims"]) > 0
+    text = report_md.read_text()
+    for claim_id, _ in recorded:
+        assert claim_id in text
+
+    artifacts = artifacts_of(state)
+    table = artifacts["hkpipe-claim-verdicts"]
+    assert table.type == "table"
+    rows = yaml.safe_load(table.data) if isinstance(table.data, str) else table.data
+    assert sorted((r["claim"], r["verdict"]) for r in rows) == sorted(recorded)
+    summary = artifacts["hkpipe-daily-summary"]
+    assert summary.type == "markdown"
+    assert "^HSI: 2026-08-21" in summary.data  # as-of date of the bundled snapshot
+    assert "^HSI from snapshot" in summary.data  # what changed
+    assert str(report_md.resolve()) in summary.data
+
+
+def test_a_failed_check_names_the_checks_in_the_flow_state(built_settings, flows_module,
+                                                          monkeypatch):
+    fake = FakeYahoo().install(monkeypatch)
+    serve_normal(fake, until="2026-08-26", tech_until="2026-08-26")  # two sessions short
+    env_for(built_settings, monkeypatch)  # now: 2026-08-28, after the close
+    state = flows_module.daily_refresh(write_report=False, source="yahoo", return_state=True)
+    assert state.is_failed()
+    failed = state.message.split("checks failed: ", 1)[1].split(";")[0].split(", ")
+    assert sorted(failed) == ["freshness:HSTECH.HK", "freshness:^HSI"], state.message
+    assert query(built_settings.warehouse, "SELECT max(trade_date)::VARCHAR FROM prices "
+                 "WHERE symbol = '^HSI'") == [("2026-08-26",)]  # published all the same
+    summary = artifacts_of(state)["hkpipe-daily-summary"]
+    assert "FAILED **freshness:^HSI**" in summary.data
 
 
 def test_failed_fetch_fails_the_flow_after_retries_and_publishes_nothing(
@@ -104,8 +181,8 @@ def test_live_flow_fetches_both_sources_with_one_hkex_token(built_settings, flow
         monkeypatch.setenv("HKPIPE_NOW", "2026-08-21T10:00:00Z")
         # Published; then the check fails on what the sources lack: HSTECH after 2024-11-13
         # and HKEX Tech 100 after its base day are in neither stand-in.
-        with pytest.raises(Exception, match=r"checks failed: \['freshness:HKEXT100', "
-                                            r"'freshness:HSTECH.HK'\]"):
+        with pytest.raises(Exception, match="checks failed: freshness:HKEXT100, "
+                                            "freshness:HSTECH.HK$"):
             flows_module.daily_refresh(write_report=False)
     finally:
         service.stop()

@@ -68,6 +68,20 @@ class ClaimResult:
                 "evidence": [{"item": i, "value": v, "detail": d} for i, v, d in self.evidence]}
 
 
+def recorded_result(row: dict) -> ClaimResult:
+    """A ClaimResult from a ``claim_results`` row (the ledger fields it keeps; no query)."""
+    import json
+
+    claim = Claim(id=row["claim_id"], statement=row["statement"], query="", params={},
+                  measured=row["measured_item"], comparison=row["comparison"],
+                  rounded_comparison=row["rounded_comparison"], expected=row["expected"],
+                  note=row["note"] or "", line=0)
+    evidence = [(e["item"], e["value"], e["detail"])
+                for e in json.loads(row["evidence"] or "[]")]
+    return ClaimResult(claim, row["verdict"], row["measured"], row["measured_detail"] or "",
+                       row["rounded_verdict"], evidence)
+
+
 def parse_comparison(text: str) -> list[tuple[str, str, str]]:
     """'a > 2.8 and b <= a' -> [('a', '>', '2.8'), ('b', '<=', 'a')]; ValueError if malformed."""
     clauses = []

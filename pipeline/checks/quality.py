@@ -29,8 +29,7 @@ import pandas as pd
 
 from .. import sqlfiles
 from ..load import utc_now
-from ..prices import hk_today
-from ..settings import EXPECTATIONS_DIR
+from ..settings import EXPECTATIONS_DIR, hk_today
 from . import CheckResult
 
 MAX_EXAMPLES = 5
@@ -58,7 +57,8 @@ def suite_path(name: str) -> Path:
 # --- batches ---------------------------------------------------------------------------
 
 def table_batches(today: date | None = None) -> list[Batch]:
-    """The suites over warehouse tables."""
+    """The suites over warehouse tables; ``today`` (default ``settings.hk_today()``) is a GX
+    parameter."""
     today = today or hk_today()
     return [
         Batch("prices", query="quality/prices_batch", sql_params={"symbols": None},

@@ -36,8 +36,8 @@ from datetime import date
 import pandas as pd
 
 from ..errors import InputError, SourceError
-from ..prices import PRICE_COLUMNS, hk_today, validate
-from ..settings import HKEX_TOKEN_URL, HKEX_URL
+from ..prices import PRICE_COLUMNS, validate
+from ..settings import HKEX_TOKEN_URL, HKEX_URL, hk_today
 
 SOURCE = "hkex"
 HEADERS = {
@@ -185,8 +185,9 @@ class Client:
         for attempt in (1, 2):
             if self.token is None or attempt == 2:
                 self.fetch_token(deadline)
+            # qid is any number (browsers send the time in ms); it only defeats caches
             params = {"hchart": "1", "span": DAILY, "int": LONGEST, "ric": ric,
-                      "token": self.token, "qid": str(int(time.time() * 1000)),
+                      "token": self.token, "qid": str(time.monotonic_ns() // 1_000_000),
                       "callback": CALLBACK}
             try:
                 body, _ = self._get(f"{self.base_url.rstrip('/')}/getchartdata2", params,
@@ -284,4 +285,4 @@ def fetch_plan(settings, plan, session: Client | None = None,
     client = session or open_session(settings)
     return fetch(client, plan.remote, plan.symbol, None, plan.end,
                  attempts=attempts or settings.hkex_attempts,
-                 today=settings.clock().tz_convert(HK_TZ).date())
+                 today=settings.today())

@@ -29,7 +29,8 @@ from datetime import date, timedelta
 import pandas as pd
 
 from ..errors import InputError, SourceError
-from ..prices import PRICE_COLUMNS, hk_today, validate
+from ..prices import PRICE_COLUMNS, validate
+from ..settings import hk_today
 
 SOURCE = "yahoo"
 # yfinance keeps one process-wide HTTP session (YfData is a singleton) and each Ticker call
@@ -210,8 +211,10 @@ def normalise(raw: pd.DataFrame, symbol: str, start: date, end: date, *,
 
 
 def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0, attempts: int = 3,
-          backoff: float = 2.0, max_wait: float = 120.0, sleep=None) -> pd.DataFrame:
-    """Daily bars for ``symbol`` from start to end (HK dates), normalised and validated.
+          backoff: float = 2.0, max_wait: float = 120.0, sleep=None,
+          today: date | None = None) -> pd.DataFrame:
+    """Daily bars for ``symbol`` from start to end (HK dates), normalised and validated
+    (a bar after ``today`` in Hong Kong is rejected).
 
     Retries timeouts, 429s and 5xx up to ``attempts`` times with exponential backoff
     (``backoff`` s, doubling), waiting Retry-After where Yahoo gives one (capped at
@@ -220,7 +223,7 @@ def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0, attempt
     for attempt in range(1, attempts + 1):
         try:
             raw = download(symbol, start, end, timeout=timeout)
-            return normalise(raw, symbol, start, end)
+            return normalise(raw, symbol, start, end, today=today)
         except SourceError as exc:
             if not exc.retryable or attempt == attempts:
                 if attempt > 1:
@@ -244,5 +247,5 @@ def open_session(settings, token=None):
 def fetch_plan(settings, plan, session=None, attempts: int | None = None) -> pd.DataFrame:
     """One planned fetch (``pipeline.live.FetchPlan``), stored under the plan's symbol."""
     frame = fetch(plan.remote, plan.start, plan.end, timeout=settings.yahoo_timeout,
-                  attempts=attempts or settings.yahoo_attempts)
+                  attempts=attempts or settings.yahoo_attempts, today=settings.today())
     return frame.assign(symbol=plan.symbol)
