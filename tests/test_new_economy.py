@@ -60,7 +60,7 @@ def test_macro_on_a_small_hand_made_seed(settings, tmp_path):
 
 def test_macro_rejects_an_unknown_definition(built):
     import duckdb
-    with pytest.raises(duckdb.Error, match="definition must be core, broad or new_consumer"):
+    with pytest.raises(duckdb.Error, match="definition must be core, broad, new_consumer or any"):
         count(built, "2025-12-31", "everything")
 
 
