@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import articles as articles_module
 from . import calendar, load, seeds, sqlfiles, warehouse
 from .checks import CheckResult, claims, integrity, quality
 from .errors import PipelineError
@@ -39,6 +40,7 @@ class Outcome:
     source_used: str = ""
     as_of: dict[str, date] = field(default_factory=dict)
     migrated: list = field(default_factory=list)  # migrations this run applied
+    articles: list = field(default_factory=list)  # the articles (ledgers) checked
 
     @property
     def ok(self) -> bool:
@@ -152,7 +154,7 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
            prices: list[tuple[str, dict[str, pd.DataFrame]]] = (),
            evaluate: bool = False) -> None:
     """One build: replace seeds, upsert each (source, frames) in order, check, publish."""
-    ledger = claims.read_ledger(settings.seeds_dir / "claims.csv") if evaluate else None
+    ledger = articles_module.read_all(settings.seeds_dir) if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
                          migrated=outcome.migrated) as con:
         calendar.sync(con)
@@ -169,7 +171,7 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
 
 
 def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
-              ledger: list[claims.Claim], *, record: bool) -> None:
+              ledger: list[articles_module.Article], *, record: bool) -> None:
     """Claims, freshness and data-quality suites on ``con``; with ``record``, store them in it.
 
     Stored suite results are looked up first, so GX (slow to import) is imported in the
@@ -180,15 +182,18 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
         outcome.checks = integrity.run(con)
     outcome.checks += freshness(con, settings)
     outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
-    outcome.claims = claims.evaluate(con, ledger, settings.seeds_dir / "claims.csv")
+    outcome.articles = ledger
+    checked = articles_module.all_claims(ledger)
+    outcome.claims = claims.evaluate(con, checked)
     rows = [r.as_dict() for r in outcome.claims]
-    validation.add(quality.claim_results_batch(rows, [c.id for c in ledger]))
+    validation.add(quality.claim_results_batch(rows, [c.key for c in checked]))
     outcome.checks += validation.finish(store=record)
     if record:
         checked_at = load.utc_now()
         for r in rows:
             con.execute(sqlfiles.query("load/claim_results_insert"), {
                 "run_id": outcome.run_id, "checked_at": checked_at, "command": command,
+                "data_as_of": r["data_as_of"], "article_id": r["article_id"],
                 "claim_id": r["id"], "statement": r["statement"],
                 "measured_item": r["measured_item"], "measured": r["measured"],
                 "measured_detail": r["measured_detail"], "comparison": r["comparison"],
@@ -284,26 +289,28 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
 
 
 def load_seeds(settings: Settings) -> Outcome:
-    """Validate everything in the seeds folder (tables, snapshot price files, claim ledger) and
-    load the tables and the snapshot prices; the whole set or nothing."""
+    """Validate everything in the seeds folder (tables, snapshot price files, every article's
+    metadata and claim ledger) and load the tables and the snapshot prices; the whole set or
+    nothing."""
     outcome = Outcome(new_run_id(), settings.warehouse)
     seed_frames = read_seeds(settings.seeds_dir)
     snapshot = snapshot_prices(settings, seed_frames["indexes"])
-    claims.read_ledger(settings.seeds_dir / "claims.csv")
+    articles_module.read_all(settings.seeds_dir)
     outcome.source_used = "snapshot"
     _write(settings, outcome, "load-seeds", seed_frames=seed_frames,
            prices=[("snapshot", snapshot)])
     return outcome
 
 
-def check(settings: Settings, *, record: bool = True) -> Outcome:
-    """Integrity checks, claim ledger and GX suites on the published warehouse.
+def check(settings: Settings, *, record: bool = True, article: str | None = None) -> Outcome:
+    """Integrity checks, claim ledgers and GX suites on the published warehouse.
 
-    With ``record`` the verdicts go into ``claim_results`` through a build-and-publish (so an
-    analyst's open connection is never in the way); without, the warehouse is only read.
+    Every article's ledger is checked, or only ``article``'s. With ``record`` the verdicts go
+    into ``claim_results`` through a build-and-publish (so an analyst's open connection is never
+    in the way); without, the warehouse is only read.
     """
     outcome = Outcome(new_run_id(), settings.warehouse)
-    ledger = claims.read_ledger(settings.seeds_dir / "claims.csv")
+    ledger = articles_module.read_all(settings.seeds_dir, only=article)
     if record:
         warehouse.check_target(settings.warehouse)
         if not settings.warehouse.exists():
@@ -356,7 +363,8 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
     outcome = check(settings, record=False)
     con = _open_current(settings)
     try:
-        return outcome, report_module.build(con, outcome, out_dir, data_docs=data_docs)
+        return outcome, report_module.build(con, outcome.articles, outcome.claims,
+                                            outcome.checks, out_dir, data_docs=data_docs)
     finally:
         con.close()
 

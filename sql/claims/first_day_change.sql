@@ -1,10 +1,16 @@
 -- A symbol's first trading day of a year against the last trading day before it.
+-- params: symbol TEXT, year INTEGER
 -- Items: change (percent), change_1dp (rounded as an article would), close, prev_close.
+-- as_of: the symbol's last stored session (the as-of date of the series read).
 -- The change is rounded to 1e-6 percentage points so that binary floating-point noise cannot
 -- decide a comparison (102.8 / 100 - 1 is 0.028000000000000025).
 WITH first_days AS (
     SELECT * REPLACE (round(pct_change, 6) AS pct_change) FROM first_trading_day_returns
     WHERE symbol = $symbol AND year = $year
+),
+
+series AS (
+    SELECT max(trade_date) AS as_of FROM prices WHERE symbol = $symbol
 ),
 
 items AS (
@@ -21,4 +27,4 @@ items AS (
     SELECT 'prev_close', prev_close, prev_trade_date::VARCHAR FROM first_days
 )
 
-SELECT item, value, detail FROM items
+SELECT item, value, detail, as_of FROM items, series
