@@ -13,7 +13,7 @@ ledger, ``pipeline.checks.claims``).
 | ``title`` | its headline; ``""`` where the repository does not hold it (say so below) |
 | ``address`` | its URL; ``""`` where unknown (never guessed) |
 | ``provenance`` | where each of these facts comes from |
-| ``[[passages]]`` | ``text``, ``kind`` (``quoted`` or ``paraphrased``), ``claims`` (ledger ids) |
+| ``[[passages]]`` | ``text``, ``kind`` (``quoted``, ``paraphrased``), ``claims`` (ids), ``note`` |
 | ``[[charts]]`` | ``name``, ``kind`` (``CHART_KINDS``), ``title``, ``query`` (``sql/report/``), |
 |  | ``params`` and the kind's own keys (``pipeline.report``) |
 | ``[[tables]]`` | ``title``, ``query`` (``sql/report/``), ``params`` |
@@ -141,12 +141,14 @@ def _passage(path: Path, n: int, passage: dict, ids: set[str]) -> dict:
     if passage.get("kind") not in PASSAGE_KINDS:
         raise InputError(path, f"kind must be one of {', '.join(PASSAGE_KINDS)}",
                          field=f"{where}.kind")
-    unknown = [c for c in passage.get("claims", []) if c not in ids]
-    if unknown:
-        raise InputError(path, f"claim(s) {', '.join(unknown)} not in claims.csv",
-                         field=f"{where}.claims")
-    return {"text": passage["text"], "kind": passage["kind"],
-            "claims": list(passage.get("claims", [])), "note": passage.get("note", "")}
+    named = passage.get("claims", [])
+    if not isinstance(named, list) or not all(isinstance(c, str) for c in named):
+        raise InputError(path, "claims is a list of claim ids", field=f"{where}.claims")
+    # A passage may name a claim its ledger no longer holds (a ledger cut to a few claims keeps
+    # its passages); the report shows which ones are measured.
+    return {"text": passage["text"], "kind": passage["kind"], "note": passage.get("note", ""),
+            "claims": [c for c in named if c in ids],
+            "unmeasured": [c for c in named if c not in ids]}
 
 
 def _report_query(path: Path, where: str, name) -> None:

@@ -30,6 +30,11 @@ HISTORY = {
     "load_runs": "SELECT * FROM load_runs ORDER BY ALL",
     "claim_results": "SELECT * FROM claim_results ORDER BY ALL",
 }
+# After 0003 the verdicts carry an article_id; every other value must be as it was.
+HISTORY_AFTER = {**HISTORY, "claim_results": "SELECT * EXCLUDE (article_id) FROM claim_results "
+                                             "ORDER BY ALL"}
+SHIPPED = ["0001_baseline", "0002_views_digest", "0003_claim_results_article_id"]
+NEXT = len(SHIPPED) + 1  # the version a test's own extra migration takes
 
 
 def file_hash(path: Path) -> str:
@@ -75,7 +80,7 @@ def main(capsys, *args) -> tuple[int, str, str]:
 
 def test_fresh_warehouse_records_every_migration_once(built):
     shipped = migrations.available()
-    assert [(m.version, m.name) for m in shipped][:2] == [(1, "baseline"), (2, "views_digest")]
+    assert [m.label for m in shipped] == SHIPPED
     assert applied(built) == [(m.version, m.name, m.checksum, False) for m in shipped]
     # the old schema digest is gone; views are tracked by their own digest
     assert dict(query(built, "SELECT key, value FROM pipeline_meta")).keys() == {
@@ -89,23 +94,31 @@ def test_legacy_warehouse_is_upgraded_in_place_and_keeps_its_history(legacy, bui
 
     outcome = jobs.run(legacy, source="snapshot")
 
-    assert [m.label for m in outcome.migrated] == ["0001_baseline", "0002_views_digest"]
-    after = {name: query(legacy.warehouse, sql) for name, sql in HISTORY.items()}
+    assert [m.label for m in outcome.migrated] == SHIPPED
+    after = {name: query(legacy.warehouse, sql) for name, sql in HISTORY_AFTER.items()}
     assert after["imported"] == before["imported"]  # same values, same loaded_at
     assert set(before["load_runs"]) <= set(after["load_runs"])
     assert set(before["claim_results"]) <= set(after["claim_results"])
     assert len(after["claim_results"]) > len(before["claim_results"])  # the run's verdicts
+    # the past verdicts all came from the Global Times ledger: 0003 derives that article id
+    old_runs = sorted({r[0] for r in before["claim_results"]})
+    assert query(legacy.warehouse, "SELECT DISTINCT article_id FROM claim_results WHERE "
+                                   "list_contains(?, run_id)", [old_runs]) == [
+        ("globaltimes-2026-01-04",)]
+    assert query(legacy.warehouse, "SELECT count(*) FROM claim_results WHERE "
+                                   "list_contains(?, run_id)", [old_runs])[0][0] == len(
+        before["claim_results"])
     # every table has the columns, in order and type, of a warehouse built fresh
     assert columns(legacy.warehouse) == columns(built)
     assert [(v, adopted) for v, _, _, adopted in applied(legacy.warehouse)] == [
-        (1, True), (2, False)]
+        (1, True), (2, False), (3, False)]
 
 
 def test_upgrade_on_the_command_line(legacy, capsys):
     code, out, err = main(capsys, "run", "--source", "snapshot",
                           "--warehouse", str(legacy.warehouse))
     assert code == 0, err
-    assert "migrated the warehouse's schema: 0001_baseline, 0002_views_digest" in out
+    assert "migrated the warehouse's schema: " + ", ".join(SHIPPED) in out
     code, out, _ = main(capsys, "run", "--source", "snapshot",
                         "--warehouse", str(legacy.warehouse))
     assert code == 0 and "migrated" not in out  # applied once
@@ -165,27 +178,28 @@ def test_edited_applied_migration_is_refused(own_migrations, tmp_path, capsys):
 def test_failing_migration_publishes_nothing_and_names_itself(own_migrations, built_settings,
                                                               capsys):
     # Realistic: a constraint the stored rows break (the HSTECH snapshot has close-only days).
-    (own_migrations / "0003_prices_open_required.sql").write_text(
+    (own_migrations / f"{NEXT:04d}_prices_open_required.sql").write_text(
         "ALTER TABLE load_runs ADD COLUMN note VARCHAR;\n"
         "ALTER TABLE prices ALTER COLUMN open SET NOT NULL;\n")
     before = file_hash(built_settings.warehouse)
     code, _, err = main(capsys, "run", "--source", "snapshot",
                         "--warehouse", str(built_settings.warehouse))
     assert code == 3
-    assert "migration 0003_prices_open_required" in err and "nothing was published" in err
+    assert f"migration {NEXT:04d}_prices_open_required" in err
+    assert "nothing was published" in err
     assert file_hash(built_settings.warehouse) == before
 
 
 def test_new_migration_is_applied_once_and_derives_old_rows(own_migrations, legacy):
     # A later release adds a column and derives it for the rows already stored.
-    (own_migrations / "0003_load_runs_rows_total.sql").write_text(
+    (own_migrations / f"{NEXT:04d}_load_runs_rows_total.sql").write_text(
         "-- rows_total for old rows: inserted + updated + unchanged, as the load counted them\n"
         "ALTER TABLE load_runs ADD COLUMN rows_total BIGINT;\n"
         "UPDATE load_runs SET rows_total = rows_inserted + rows_updated + rows_unchanged;\n"
         "COMMENT ON COLUMN load_runs.rows_total IS 'Rows counted by the load.';\n")
     old_runs = query(legacy.warehouse, "SELECT * FROM load_runs ORDER BY ALL")
     first = jobs.load_seeds(legacy)
-    assert [m.version for m in first.migrated] == [1, 2, 3]
+    assert [m.version for m in first.migrated] == list(range(1, NEXT + 1))
     second = jobs.load_seeds(legacy)
     assert second.migrated == []
     derived = query(legacy.warehouse, "SELECT * EXCLUDE (rows_total), rows_total "
@@ -194,7 +208,7 @@ def test_new_migration_is_applied_once_and_derives_old_rows(own_migrations, lega
     assert sorted(kept) == sorted(old_runs)
     assert all(r[-1] == r[5] + r[6] + r[7] for r in derived if r[:-1] in set(old_runs))
     assert applied(legacy.warehouse)[-1][:3] == (
-        3, "load_runs_rows_total", migrations.available()[-1].checksum)
+        NEXT, "load_runs_rows_total", migrations.available()[-1].checksum)
 
 
 def test_legacy_warehouse_that_does_not_match_the_baseline_is_refused(legacy, capsys):
@@ -217,7 +231,7 @@ def test_status_reports_version_pending_as_of_and_last_runs_without_writing(lega
     assert code == 0
     doc = json.loads(out)
     assert (doc["schema_version"], doc["written_before_migrations"]) == (0, True)
-    assert doc["pending"] == ["0001_baseline", "0002_views_digest"]
+    assert doc["pending"] == SHIPPED
     assert doc["storage_version"].startswith("v1.4.0")
     as_of = {p["symbol"]: p["last_date"] for p in doc["prices"]}
     assert as_of == {"HKEXT100": "2020-12-31", "HSTECH.HK": "2024-11-13",
@@ -226,22 +240,23 @@ def test_status_reports_version_pending_as_of_and_last_runs_without_writing(lega
     assert (doc["last_check"]["command"], doc["last_check"]["claims"]) == ("check", 7)
     code, out, _ = main(capsys, "status", "--warehouse", str(legacy.warehouse))
     assert "schema version 0 (written before versioned migrations)" in out
-    assert "pending migrations: 0001_baseline, 0002_views_digest" in out
+    assert "pending migrations: " + ", ".join(SHIPPED) in out
     code, out, _ = main(capsys, "migrate", "--dry-run", "--warehouse", str(legacy.warehouse))
-    assert code == 0 and "would apply 0001_baseline, 0002_views_digest" in out
+    assert code == 0 and "would apply " + ", ".join(SHIPPED) in out
     assert file_hash(legacy.warehouse) == before
 
     assert main(capsys, "migrate", "--warehouse", str(legacy.warehouse))[0] == 0
     doc = json.loads(main(capsys, "status", "--json", "--warehouse",
                           str(legacy.warehouse))[1])
-    assert (doc["schema_version"], doc["pending"]) == (2, [])
-    assert [a["adopted"] for a in doc["applied"]] == [True, False]
+    assert (doc["schema_version"], doc["pending"]) == (len(SHIPPED), [])
+    assert [a["adopted"] for a in doc["applied"]] == [True] + [False] * (len(SHIPPED) - 1)
 
 
 def test_read_only_commands_ask_for_the_upgrade(legacy, capsys):
     code, _, err = main(capsys, "check", "--no-record", "--warehouse", str(legacy.warehouse))
     assert code == 2
-    assert "schema version 0 and this hkpipe needs 2" in err and "hkpipe migrate" in err
+    assert f"schema version 0 and this hkpipe needs {len(SHIPPED)}" in err
+    assert "hkpipe migrate" in err
 
 
 def test_migration_files_are_named_and_numbered_uniquely(own_migrations):
