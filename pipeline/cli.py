@@ -71,12 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("load-seeds", parents=[common, seeds],
                    help="validate and load the seed tables and the bundled price snapshot",
                    description="Validate every file in the seeds folder (seed tables, "
-                               "snapshot price files, claim ledger), replace the seed tables "
+                               "snapshot price files, every article's article.toml and "
+                               "claims.csv), replace the seed tables "
                                "and upsert the snapshot prices; any problem rejects the whole "
                                "load, naming file, line and column, and exits 2.")
 
     p = sub.add_parser("check", parents=[common, seeds],
-                       help="run integrity checks, data-quality suites and the claim ledger",
+                       help="run integrity checks, data-quality suites and the claim ledgers",
                        description="Run the integrity checks, the Great Expectations suites "
                                    "and the claim ledgers (seeds/articles/<article_id>/"
                                    "claims.csv, read as they are now) on the published "

@@ -112,19 +112,24 @@ def test_check_article_checks_only_that_article(built_settings):
 
 # --- Checked by: ledger escape refused -----------------------------------------------------
 
-def test_a_ledger_row_escaping_sql_claims_is_refused_and_changes_nothing(built_settings,
-                                                                        tmp_path):
+def check_refuses(settings, tmp_path, article: str, row: int, field: str, value: str) -> str:
+    """Set one ledger cell, run `check`: it must exit 2 and leave the warehouse as it was."""
     seeds = copy_seeds(tmp_path)
 
-    def escape(rows):
-        rows[3]["query"] = "../load/prices_update"
-    edit_ledger(seeds, GT, escape)
-    before = checksums(built_settings.warehouse)
-    out = hkpipe("check", "--warehouse", str(built_settings.warehouse), "--seeds-dir",
-                 str(seeds))
-    assert out.returncode == 2
-    assert f"articles/{GT}/claims.csv, line 5, field 'query'" in out.stderr
-    assert checksums(built_settings.warehouse) == before
+    def edit(rows):
+        rows[row][field] = value
+    edit_ledger(seeds, article, edit)
+    before = checksums(settings.warehouse)
+    out = hkpipe("check", "--warehouse", str(settings.warehouse), "--seeds-dir", str(seeds))
+    assert out.returncode == 2, out.stdout
+    assert checksums(settings.warehouse) == before
+    return out.stderr
+
+
+def test_a_ledger_row_escaping_sql_claims_is_refused_and_changes_nothing(built_settings,
+                                                                        tmp_path):
+    err = check_refuses(built_settings, tmp_path, GT, 3, "query", "../load/prices_update")
+    assert f"articles/{GT}/claims.csv, line 5, field 'query'" in err
 
 
 @pytest.mark.parametrize("name", ["../load/prices_update", "load/prices_update",
@@ -188,17 +193,9 @@ def test_comparisons_outside_the_grammar_are_refused(text):
 
 def test_a_malformed_comparison_in_a_ledger_exits_2_naming_file_line_field(built_settings,
                                                                          tmp_path):
-    seeds = copy_seeds(tmp_path)
-
-    def edit(rows):
-        rows[2]["comparison"] = "count > __import__('os').getpid()"
-    edit_ledger(seeds, OFFICIAL, edit)
-    before = checksums(built_settings.warehouse)
-    out = hkpipe("check", "--warehouse", str(built_settings.warehouse), "--seeds-dir",
-                 str(seeds))
-    assert out.returncode == 2
-    assert f"articles/{OFFICIAL}/claims.csv, line 4, field 'comparison'" in out.stderr
-    assert checksums(built_settings.warehouse) == before
+    err = check_refuses(built_settings, tmp_path, OFFICIAL, 2, "comparison",
+                        "count > __import__('os').getpid()")
+    assert f"articles/{OFFICIAL}/claims.csv, line 4, field 'comparison'" in err
 
 
 # --- parameters: text unless the query says otherwise --------------------------------------
@@ -241,15 +238,8 @@ def test_a_text_code_reaches_the_query_with_its_leading_zeros(tmp_path):
 
 
 def test_ledger_params_that_do_not_match_the_query_exit_2(built_settings, tmp_path):
-    seeds = copy_seeds(tmp_path)
-
-    def edit(rows):
-        rows[0]["params"] = "symbol=^HSI; year=twenty"
-    edit_ledger(seeds, GT, edit)
-    out = hkpipe("check", "--warehouse", str(built_settings.warehouse), "--seeds-dir",
-                 str(seeds))
-    assert out.returncode == 2
-    assert "line 2, field 'params'" in out.stderr and "is not a INTEGER" in out.stderr
+    err = check_refuses(built_settings, tmp_path, GT, 0, "params", "symbol=^HSI; year=twenty")
+    assert "line 2, field 'params'" in err and "is not of type INTEGER" in err
 
 
 # --- second readings: rounded keeps the operator; looser says so --------------------------

@@ -273,7 +273,7 @@ def _typed(name: str, value: str, kind: str):
         if kind == "DATE":
             return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"parameter {name}={value!r} is not a {kind}") from None
+        raise ValueError(f"parameter {name}={value!r} is not of type {kind}") from None
     return value
 
 

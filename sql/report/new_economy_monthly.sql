@@ -1,8 +1,14 @@
--- Listed new-economy issuers at each month end since the reform, per definition (the one rule,
--- through new_economy_tiers_at).
-WITH months AS (
+-- Listed new-economy issuers at each month end from the reform to the month of the last
+-- listing in the table, per definition (the one rule, through new_economy_tiers_at).
+WITH span AS (
+    SELECT coalesce(max(listing_date), DATE '2018-04-30') AS last_listing
+    FROM new_economy_listings
+),
+
+months AS (
     SELECT last_day(m::DATE) AS month_end
-    FROM range(DATE '2018-04-01', DATE '2026-01-01', INTERVAL 1 MONTH) AS t(m)
+    FROM span,
+         range(DATE '2018-04-01', span.last_listing + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS t(m)
 )
 
 SELECT t.as_of AS month_end, t.core, t.broad, t.new_consumer
