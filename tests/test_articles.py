@@ -414,3 +414,40 @@ def test_chart_numbers_come_from_the_metadata(built_settings, tmp_path, monkeypa
     jobs.report(replace(built_settings, seeds_dir=seeds), tmp_path / "rep", data_docs=False)
     assert 1.5 in drawn and 2.8 not in drawn
     assert 400 in drawn  # the other chart's line, from its own metadata
+
+
+def test_a_new_kind_of_claim_is_one_sql_file_and_one_ledger_row(built_settings, tmp_path,
+                                                               monkeypatch):
+    # A copy of sql/ with one new claim query, as a contributor would add it: no Python edit.
+    from dataclasses import replace
+
+    from pipeline import jobs, sqlfiles
+    sql = tmp_path / "sql"
+    shutil.copytree(sqlfiles.SQL_DIR, sql)
+    (sql / "claims" / "close_on.sql").write_text(
+        "-- A symbol's close on a day.\n"
+        "-- params: symbol TEXT, day DATE\n"
+        "SELECT 'close' AS item, close AS value, trade_date::VARCHAR AS detail,\n"
+        "       trade_date AS as_of\n"
+        "FROM prices WHERE symbol = $symbol AND trade_date = $day\n")
+    monkeypatch.setattr(sqlfiles, "SQL_DIR", sql)
+    monkeypatch.setattr(claims, "CLAIMS_DIR", sql / "claims")
+    for cached in (sqlfiles.query, claims.declared_params, claims.is_one_select):
+        cached.cache_clear()
+    seeds = copy_seeds(tmp_path)
+
+    def add(rows):
+        rows.append({**{k: "" for k in rows[0]}, "id": "hsi_closed_above_26000",
+                     "statement": "the index closed above 26,000 that day", "query": "close_on",
+                     "params": "symbol=^HSI; day=2026-01-02", "measured": "close",
+                     "comparison": "close > 26000", "expected": "holds"})
+    edit_ledger(seeds, GT, add)
+    try:
+        out = jobs.check(replace(built_settings, seeds_dir=seeds), record=False, article=GT)
+    finally:
+        for cached in (sqlfiles.query, claims.declared_params, claims.is_one_select):
+            cached.cache_clear()
+    new = next(r for r in out.claims if r.claim.id == "hsi_closed_above_26000")
+    assert (new.verdict, new.measured_value, str(new.as_of)) == ("holds", 26338.47,
+                                                                 "2026-01-02")
+    assert out.ok
