@@ -7,7 +7,7 @@ ledger, ``pipeline.checks.claims``).
 
 | key | meaning |
 |---|---|
-| ``id`` | the folder's name, repeated (lower-case letters, digits and ``-``) |
+| ``id`` | the folder's name, repeated (letters, digits, ``_ . -``) |
 | ``outlet`` | who published it |
 | ``date`` | publication date (a TOML date) |
 | ``title`` | its headline; ``""`` where the repository does not hold it (say so below) |
@@ -34,7 +34,7 @@ from .errors import InputError
 from .settings import SQL_DIR
 
 ARTICLES_DIR = "articles"
-ARTICLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")  # a folder name, safe in paths
 PASSAGE_KINDS = ("quoted", "paraphrased")
 # Chart kinds the report draws; each takes its numbers (reference lines, highlighted values)
 # from the article's metadata, never from code.
@@ -69,7 +69,9 @@ class Article:
 
 def article_ids(seeds_dir: Path) -> list[str]:
     root = Path(seeds_dir) / ARTICLES_DIR
-    return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def read_all(seeds_dir: Path, only: str | None = None) -> list[Article]:
@@ -109,7 +111,7 @@ def read_article(folder: Path) -> Article:
     article_id = need("id", str)
     if article_id != folder.name or not ARTICLE_ID.fullmatch(article_id):
         raise InputError(path, f"id {article_id!r} must equal the folder name {folder.name!r} "
-                         "(lower-case letters, digits and -)", field="id")
+                         "(letters, digits, _ . -; not starting with . _ or -)", field="id")
     address = need("address", str, empty_ok=True)
     if address and not re.match(r"https?://\S+$", address):
         raise InputError(path, f"{address!r} is not an http(s) address; leave it empty where "

@@ -451,3 +451,17 @@ def test_a_new_kind_of_claim_is_one_sql_file_and_one_ledger_row(built_settings, 
     assert (new.verdict, new.measured_value, str(new.as_of)) == ("holds", 26338.47,
                                                                  "2026-01-02")
     assert out.ok
+
+
+def test_an_article_id_may_be_any_plain_folder_name(tmp_path):
+    seeds = copy_seeds(tmp_path)
+    new_article(seeds, "Reuters_2026.02.01", ["tech_channel_launched_may_2025"])
+    (seeds / "articles" / ".cache").mkdir()  # hidden folders are not articles
+    found = {a.id: [c.key for c in a.claims] for a in articles.read_all(seeds)}
+    assert found["Reuters_2026.02.01"] == ["Reuters_2026.02.01/tech_channel_launched_may_2025"]
+    assert set(found) == {GT, OFFICIAL, "Reuters_2026.02.01"}
+    shutil.copytree(seeds / "articles" / GT, seeds / "articles" / "-dash")
+    meta = seeds / "articles" / "-dash" / "article.toml"
+    meta.write_text(meta.read_text().replace(f'id = "{GT}"', 'id = "-dash"'))
+    with pytest.raises(InputError, match="must equal the folder name"):
+        articles.read_all(seeds)

@@ -50,7 +50,7 @@ LEDGER_OPTIONAL = ["rounded_comparison", "rounded_kind", "rounded_reading", "not
 CLAIMS_DIR = SQL_DIR / "claims"
 QUERY_NAME = re.compile(r"[a-z_]+")
 ITEM_NAME = re.compile(r"[a-z_][a-z0-9_]*")
-CLAIM_ID = re.compile(r"[a-z0-9_]+")
+CLAIM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 PARAM_TYPES = ("TEXT", "INTEGER", "DOUBLE", "DATE")
 OPERATORS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "=",
              ast.NotEq: "!="}
@@ -285,7 +285,8 @@ def read_ledger(path: Path, article_id: str = "") -> list[Claim]:
     for col in ("id", "statement", "query", "measured", "comparison", "expected"):
         fail_first(path, frame, frame[col] == "", col, "empty; a value is required")
     fail_first(path, frame, ~frame["id"].str.fullmatch(CLAIM_ID.pattern).astype(bool), "id",
-               lambda r: f"claim id {r['id']!r} is not lower-case letters, digits and _")
+               lambda r: f"claim id {r['id']!r} is not letters, digits, _ . - (not starting "
+                         "with one of _ . -)")
     fail_first(path, frame, frame["id"].duplicated(), "id",
                lambda r: f"claim id {r['id']!r} appears twice")
     fail_first(path, frame, ~frame["expected"].isin(VERDICTS), "expected",
