@@ -117,7 +117,7 @@ def publish_and_check(settings: Settings, prices: list[tuple[str, dict[str, pd.D
                                                 f"{c.detail}")
     for r in outcome.claims:
         (logger.info if not r.changed else logger.error)(
-            f"claim {r.claim.id}: {r.verdict} (expected {r.claim.expected})")
+            f"claim {r.claim.key}: {r.verdict} (expected {r.claim.expected})")
     return {"ok": outcome.ok, "run_id": outcome.run_id,
             "loaded": [r.describe() for r in outcome.loads],
             "as_of": {s: str(d) for s, d in sorted(outcome.as_of.items())},
@@ -137,7 +137,7 @@ def _publish_artifacts(result: dict, warehouse: str) -> None:
     """What an operator sees in the Prefect UI: the verdicts, and a summary of the run."""
     create_table_artifact(
         key="hkpipe-claim-verdicts",
-        table=[{"claim": c["id"], "the article says": c["statement"],
+        table=[{"article": c["article_id"], "claim": c["id"], "the source says": c["statement"],
                 "measured": c["measured"], "verdict": c["verdict"],
                 "expected": c["expected"], "changed": c["changed"]}
                for c in result["claims"]],
@@ -149,7 +149,8 @@ def _publish_artifacts(result: dict, warehouse: str) -> None:
     lines += [f"- {symbol}: {day}" for symbol, day in result["as_of"].items()] or ["- no data"]
     lines += ["", "## What changed", ""]
     lines += [f"- {line}" for line in result["loaded"]] or ["- no rows loaded"]
-    lines += [f"- claim **{c['id']}** is now {c['verdict']}, expected {c['expected']}"
+    lines += [f"- claim **{c['article_id']}/{c['id']}** is now {c['verdict']}, expected "
+              f"{c['expected']}"
               for c in changed]
     lines += [f"- FAILED **{c['name']}**: {c['detail']}" for c in failed]
     if not changed and not failed:

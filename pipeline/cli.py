@@ -80,27 +80,40 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("load-seeds", parents=[common, seeds],
                    help="validate and load the seed tables and the bundled price snapshot",
                    description="Validate every file in the seeds folder (seed tables, "
-                               "snapshot price files, claim ledger), replace the seed tables "
+                               "snapshot price files, every article's article.toml and "
+                               "claims.csv), replace the seed tables "
                                "and upsert the snapshot prices; any problem rejects the whole "
                                "load, naming file, line and column, and exits 2.")
 
     p = sub.add_parser("check", parents=[common, seeds],
-                       help="run integrity checks, data-quality suites and the claim ledger",
+                       help="run integrity checks, data-quality suites and the claim ledgers",
                        description="Run the integrity checks, the Great Expectations suites "
-                                   "and the claim ledger (seeds/claims.csv, read as it is now) "
-                                   "on the published warehouse, and record the verdicts in "
+                                   "and the claim ledgers (seeds/articles/<article_id>/"
+                                   "claims.csv, read as they are now) on the published "
+                                   "warehouse, and record the verdicts with their article in "
                                    "claim_results without blocking readers. Exit 0 if all "
-                                   "pass and every verdict equals its expected one, 1 if not.")
+                                   "pass and every verdict equals its expected one, 1 if not, "
+                                   "2 for a malformed ledger or article (file, line and field "
+                                   "named; nothing is written).")
+    p.add_argument("--article", metavar="ID",
+                   help="check only this article's ledger (a folder name in seeds/articles/); "
+                        "default: every article")
     p.add_argument("--json", action="store_true",
-                   help='print {"ok", "checks": [{"name", "ok", "detail"}], "claims": [{"id", '
-                        '"statement", "measured", "verdict", "expected", "changed", ...}]}')
+                   help='print {"ok", "checks": [{"name", "ok", "detail"}], "claims": '
+                        '[{"article_id", "id", "statement", "measured", "verdict", "expected", '
+                        '"changed", "data_as_of", ...}]}')
     p.add_argument("--no-record", action="store_true",
                    help="only read the warehouse; do not add the verdicts to claim_results")
     p = sub.add_parser("report", parents=[common, seeds],
                        help="write the Markdown/HTML report with charts and GX Data Docs",
-                       description="Write report.md and report.html with the claim table, the "
-                                   "data as-of dates, the sources and PNG charts, plus Great "
-                                   "Expectations Data Docs, from the published warehouse.")
+                       description="Write report.md and report.html, rendered from the "
+                                   "templates in templates/: one section per article (its "
+                                   "metadata, claims, verdicts, evidence, and the charts and "
+                                   "tables its article.toml names), the data as-of dates, the "
+                                   "checks and the sources, with PNG charts beside the "
+                                   "Markdown and embedded in the HTML (readable offline), plus "
+                                   "Great Expectations Data Docs, from the published "
+                                   "warehouse.")
     p.add_argument("--out", metavar="DIR",
                    help="output folder (env HKPIPE_REPORTS; default reports/)")
     p.add_argument("--no-data-docs", action="store_true",
@@ -184,15 +197,16 @@ def _print_claims(outcome) -> None:
     if not outcome.claims:
         return
     print("claims:")
-    rows = [("claim", "the article says", "measured", "verdict", "expected")]
+    rows = [("claim", "the source says", "measured", "verdict", "expected")]
     for r in outcome.claims:
         says = r.claim.statement if len(r.claim.statement) <= 48 else \
             r.claim.statement[:45] + "..."
-        verdict = r.verdict + (f" (rounded: {r.rounded_verdict})" if r.rounded_verdict else "")
+        verdict = r.verdict + (f" ({r.claim.rounded_kind}: {r.rounded_verdict})"
+                               if r.rounded_verdict else "")
         measured = f"{r.claim.measured} {_fmt(r.measured_value)}"
         if len(r.measured_detail) <= 20:
             measured += f" ({r.measured_detail})"
-        rows.append((r.claim.id, says, measured,
+        rows.append((r.claim.key, says, measured,
                      verdict, r.claim.expected + ("  <- CHANGED" if r.changed else "")))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
@@ -200,7 +214,7 @@ def _print_claims(outcome) -> None:
                                                                   strict=True)) + "  " + row[4])
     for r in outcome.claims:
         if r.changed:
-            print(f"  CHANGED {r.claim.id}: expected {r.claim.expected}, now {r.verdict} "
+            print(f"  CHANGED {r.claim.key}: expected {r.claim.expected}, now {r.verdict} "
                   f"({r.claim.comparison}; {r.claim.measured} = {_fmt(r.measured_value)}: "
                   f"{r.measured_detail})")
 
@@ -255,7 +269,7 @@ def cmd_load_seeds(settings, args) -> int:
 
 def cmd_check(settings, args) -> int:
     from . import jobs
-    outcome = jobs.check(settings, record=not args.no_record)
+    outcome = jobs.check(settings, record=not args.no_record, article=args.article)
     if args.json:
         print(json.dumps({"ok": outcome.ok, "checks": [c.as_dict() for c in outcome.checks],
                           "claims": [c.as_dict() for c in outcome.claims]},
@@ -276,7 +290,7 @@ def cmd_report(settings, args) -> int:
         print(f"  GX Data Docs {rep.data_docs}")
     changed = [c for c in outcome.claims if c.changed]
     for c in changed:
-        print(f"  CHANGED {c.claim.id}: expected {c.claim.expected}, now {c.verdict}")
+        print(f"  CHANGED {c.claim.key}: expected {c.claim.expected}, now {c.verdict}")
     return EXIT_OK if outcome.ok else EXIT_CHECK
 
 

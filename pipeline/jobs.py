@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import articles as articles_module
 from . import calendar, load, seeds, sqlfiles, warehouse
 from .checks import CheckResult, claims, integrity, quality
 from .checks import sources as source_checks
@@ -40,6 +41,7 @@ class Outcome:
     source_used: str = ""
     as_of: dict[str, date] = field(default_factory=dict)
     migrated: list = field(default_factory=list)  # migrations this run applied
+    articles: list = field(default_factory=list)  # the articles (ledgers) checked
 
     @property
     def ok(self) -> bool:
@@ -111,7 +113,7 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
            prices: list[tuple[str, dict[str, pd.DataFrame]]] = (),
            evaluate: bool = False) -> None:
     """One build: replace seeds, upsert each (source, frames) in order, check, publish."""
-    ledger = claims.read_ledger(settings.seeds_dir / "claims.csv") if evaluate else None
+    ledger = articles_module.read_all(settings.seeds_dir) if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
                          migrated=outcome.migrated) as con:
         calendar.sync(con, settings.clock())
@@ -128,7 +130,7 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
 
 
 def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
-              ledger: list[claims.Claim], *, record: bool) -> None:
+              ledger: list[articles_module.Article], *, record: bool) -> None:
     """Claims, freshness and data-quality suites on ``con``; with ``record``, store them in it.
 
     Stored suite results are looked up first, so GX (slow to import) is imported in the
@@ -140,15 +142,18 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     outcome.checks += freshness(con, settings)
     outcome.checks += source_checks.reconcile(con) + source_checks.coverage(con)
     outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
-    outcome.claims = claims.evaluate(con, ledger, settings.seeds_dir / "claims.csv")
+    outcome.articles = ledger
+    checked = articles_module.all_claims(ledger)
+    outcome.claims = claims.evaluate(con, checked)
     rows = [r.as_dict() for r in outcome.claims]
-    validation.add(quality.claim_results_batch(rows, [c.id for c in ledger]))
+    validation.add(quality.claim_results_batch(rows, [c.key for c in checked]))
     outcome.checks += validation.finish(store=record)
     if record:
         checked_at = load.utc_now()  # wall clock: when this check really ran (see utc_now)
         for r in rows:
             con.execute(sqlfiles.query("load/claim_results_insert"), {
                 "run_id": outcome.run_id, "checked_at": checked_at, "command": command,
+                "data_as_of": r["data_as_of"], "article_id": r["article_id"],
                 "claim_id": r["id"], "statement": r["statement"],
                 "measured_item": r["measured_item"], "measured": r["measured"],
                 "measured_detail": r["measured_detail"], "comparison": r["comparison"],
@@ -273,26 +278,28 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
 
 
 def load_seeds(settings: Settings) -> Outcome:
-    """Validate everything in the seeds folder (tables, snapshot price files, claim ledger) and
-    load the tables and the snapshot prices; the whole set or nothing."""
+    """Validate everything in the seeds folder (tables, snapshot price files, every article's
+    metadata and claim ledger) and load the tables and the snapshot prices; the whole set or
+    nothing."""
     outcome = Outcome(new_run_id(), settings.warehouse)
     seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
     snapshot = snapshot_prices(settings, seed_frames["indexes"])
-    claims.read_ledger(settings.seeds_dir / "claims.csv")
+    articles_module.read_all(settings.seeds_dir)
     outcome.source_used = "snapshot"
     _write(settings, outcome, "load-seeds", seed_frames=seed_frames,
            prices=[("snapshot", snapshot)])
     return outcome
 
 
-def check(settings: Settings, *, record: bool = True) -> Outcome:
-    """Integrity checks, claim ledger and GX suites on the published warehouse.
+def check(settings: Settings, *, record: bool = True, article: str | None = None) -> Outcome:
+    """Integrity checks, claim ledgers and GX suites on the published warehouse.
 
-    With ``record`` the verdicts go into ``claim_results`` through a build-and-publish (so an
-    analyst's open connection is never in the way); without, the warehouse is only read.
+    Every article's ledger is checked, or only ``article``'s. With ``record`` the verdicts go
+    into ``claim_results`` through a build-and-publish (so an analyst's open connection is never
+    in the way); without, the warehouse is only read.
     """
     outcome = Outcome(new_run_id(), settings.warehouse)
-    ledger = claims.read_ledger(settings.seeds_dir / "claims.csv")
+    ledger = articles_module.read_all(settings.seeds_dir, only=article)
     if record:
         warehouse.check_target(settings.warehouse)
         if not settings.warehouse.exists():
@@ -348,7 +355,8 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
     outcome = check(settings, record=False)
     con = _open_current(settings)
     try:
-        return outcome, report_module.build(con, outcome, out_dir, data_docs=data_docs)
+        return outcome, report_module.build(con, outcome.articles, outcome.claims,
+                                            outcome.checks, out_dir, data_docs=data_docs)
     finally:
         con.close()
 
@@ -358,16 +366,25 @@ def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list
     """Write the report of a run that was already checked and recorded: its claim verdicts
     are read from ``claim_results`` and its ``checks`` are as that run found them, so nothing
     is evaluated again (the daily flow's report)."""
+    from dataclasses import replace
+
     from . import report as report_module
 
+    articles = articles_module.read_all(settings.seeds_dir)
+    ledger = {c.key: c for c in articles_module.all_claims(articles)}
     con = warehouse.connect_read_only(settings.warehouse)
     try:
-        outcome = Outcome(run_id, settings.warehouse, checks=list(checks),
-                          claims=recorded_claims(con, run_id))
+        # the recorded verdicts, beside the ledger rows they were judged by (for the report's
+        # passages, readings and notes)
+        recorded = [replace(r, claim=ledger.get(r.claim.key, r.claim))
+                    for r in recorded_claims(con, run_id)]
+        outcome = Outcome(run_id, settings.warehouse, checks=list(checks), claims=recorded,
+                          articles=articles)
         if not outcome.claims:
             raise PipelineError(f"run {run_id} recorded no claim verdicts in "
                                 f"{settings.warehouse}; nothing to report")
-        return outcome, report_module.build(con, outcome, out_dir, data_docs=data_docs)
+        return outcome, report_module.build(con, articles, outcome.claims, outcome.checks,
+                                            out_dir, data_docs=data_docs)
     finally:
         con.close()
 

@@ -146,6 +146,28 @@ def _markers_known(path: Path, frame: pd.DataFrame) -> None:
                lambda r: f"{r['markers']!r} has letters other than the HKEX markers B, P, S, W")
 
 
+def _or_none(value) -> str:
+    return "no delisting date" if pd.isna(value) else str(value)
+
+
+def _one_listing_per_code_at_a_time(path: Path, frame: pd.DataFrame) -> None:
+    """Two rows with the same stock code may not be listed at the same time: HKEX reuses a code
+    only after its holder has left, so each row must be delisted by the next listing's date."""
+    ordered = frame.sort_values(["stock_code", "listing_date"])
+    nxt = ordered.groupby("stock_code")[["listing_date", LINE]].shift(-1)
+    clash = nxt["listing_date"].notna() & (ordered["delisting_date"].isna()
+                                           | (ordered["delisting_date"] > nxt["listing_date"]))
+    bad = pd.Series(False, index=frame.index)
+    bad[clash[clash].index] = True
+    fail_first(path, frame, bad, "delisting_date",
+               lambda r: f"stock code {r['stock_code']} listed {r['listing_date']} is still "
+                         f"listed ({_or_none(r['delisting_date'])}) when the same "
+                         f"code lists again on {nxt.at[r.name, 'listing_date']} (line "
+                         f"{int(nxt.at[r.name, LINE])}); a code has one listing at a time, so "
+                         "the earlier row must be delisted by then (an upper-bound date ends at "
+                         "the next listing's date; see seeds/NEW_ECONOMY.md)")
+
+
 NEW_ECONOMY_LISTINGS = SeedSpec(
     file="new_economy_listings.csv",
     table="new_economy_listings",
@@ -166,7 +188,8 @@ NEW_ECONOMY_LISTINGS = SeedSpec(
         Column("source", required=True),
     ),
     key=("stock_code", "listing_date"),
-    rules=(_named, _listing_before_delisting, _listed_since_reform, _markers_known),
+    rules=(_named, _listing_before_delisting, _listed_since_reform, _markers_known,
+           _one_listing_per_code_at_a_time),
 )
 
 MARKET_EVENTS = SeedSpec(

@@ -128,7 +128,26 @@ def build(listings_dir: Path) -> pd.DataFrame:
         rows.append(_from_addition(a, by_code.loc[a.stock_code]
                                    if a.stock_code in by_code.index else None))
     out = pd.DataFrame(rows, columns=OUT_COLUMNS)
+    out = end_upper_bounds_at_reuse(out)
     return out.sort_values(["listing_date", "stock_code"]).reset_index(drop=True)
+
+
+def end_upper_bounds_at_reuse(frame: pd.DataFrame) -> pd.DataFrame:
+    """HKEX reuses a stock code only after its holder has left, so two listings under one code
+    are never listed at the same time (the seed rule in pipeline/seeds.py). An upper-bound
+    delisting date that reaches past the next listing under the same code ends at that listing's
+    date: the earlier issuer had left by then. Exact delisting dates are left as the source
+    gives them (a clash there is an error in the source, and the seed rule will say so)."""
+    frame = frame.sort_values(["stock_code", "listing_date"]).copy()
+    next_listing = frame.groupby("stock_code")["listing_date"].shift(-1)
+    upper_bound = frame["basis"].str.contains("delisting_date is an upper bound", regex=False)
+    clash = upper_bound & next_listing.notna() & (frame["delisting_date"] > next_listing)
+    frame.loc[clash, "basis"] = frame.loc[clash].apply(
+        lambda r: r["basis"] + f"; the upper bound {r['delisting_date']} is cut to "
+                               f"{next_listing[r.name]}, when the code was listed again "
+                               "(a code is reused only after its holder has left)", axis=1)
+    frame.loc[clash, "delisting_date"] = next_listing[clash]
+    return frame
 
 
 def _industry(sector, yahoo, hsics, wording):

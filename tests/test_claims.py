@@ -17,7 +17,8 @@ from pipeline.errors import InputError
 from .conftest import SEEDS, query
 from .test_cli import hkpipe
 
-LEDGER = SEEDS / "claims.csv"
+ARTICLE = "globaltimes-2026-01-04"
+LEDGER = SEEDS / "articles" / ARTICLE / "claims.csv"
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def claim(query, params, comparison, rounded=None, measured="change"):
 
 
 def verdict(con, c):
-    return claims.evaluate(con, [c], LEDGER)[0]
+    return claims.evaluate(con, [c])[0]
 
 
 def test_first_day_change_uses_the_first_session_even_when_it_is_not_2_january(con):
@@ -55,11 +56,15 @@ def test_first_day_change_uses_the_first_session_even_when_it_is_not_2_january(c
     assert (r.verdict, r.rounded_verdict) == ("holds", "holds")
 
 
-def test_more_than_is_strict_and_the_rounded_reading_is_separate(con):
+def test_more_than_is_strict_and_the_rounded_reading_keeps_the_operator(con):
     add_closes(con, "X", [("2025-12-31", 100.0), ("2026-01-02", 102.76)])
     r = verdict(con, claim("first_day_change", {"symbol": "X", "year": 2026}, "change > 2.8",
-                           "change_1dp >= 2.8"))
-    assert (r.verdict, r.rounded_verdict) == ("fails", "holds")
+                           "change_1dp > 2.8"))
+    # 2.76 rounds to 2.8, and 2.8 is not more than 2.8: the rounded reading fails too
+    assert (r.verdict, r.rounded_verdict) == ("fails", "fails")
+    r = verdict(con, claim("first_day_change", {"symbol": "X", "year": 2026}, "change > 2.8",
+                           "change_1dp = 2.8"))
+    assert r.rounded_verdict == "holds"  # only the looser 'about 2.8' reading holds
     add_closes(con, "Y", [("2025-12-31", 100.0), ("2026-01-02", 102.8)])
     r = verdict(con, claim("first_day_change", {"symbol": "Y", "year": 2026}, "change > 2.8"))
     assert r.verdict == "fails"  # exactly 2.8 is not more than 2.8
@@ -159,13 +164,14 @@ def test_judge_needs_every_item():
     assert claims.judge("a > 1", {"a": None}) == "unverifiable"
 
 
-def write_ledger(tmp_path, edit):
+def write_ledger(tmp_path, edit, article=ARTICLE):
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
-    with open(seeds / "claims.csv", newline="", encoding="utf-8") as fh:
+    ledger = seeds / "articles" / article / "claims.csv"
+    with open(ledger, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     edit(rows)
-    with open(seeds / "claims.csv", "w", newline="", encoding="utf-8") as fh:
+    with open(ledger, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
@@ -177,7 +183,7 @@ def test_malformed_comparison_names_line_and_field(tmp_path):
         rows[1]["comparison"] = "target >> best_between"
     seeds = write_ledger(tmp_path, edit)
     with pytest.raises(InputError) as err:
-        claims.read_ledger(seeds / "claims.csv")
+        claims.read_ledger(seeds / "articles" / ARTICLE / "claims.csv")
     assert (err.value.line, err.value.field) == (3, "comparison")
 
 
@@ -191,23 +197,33 @@ def test_measured_values_equal_an_independent_computation(built_settings):
     assert got["hsi_first_day_2026_gain_over_2_8pct"].verdict == "fails"  # 2.76 is not > 2.8
     assert got["hsi_best_start_since_2013"].measured_value == pytest.approx(change)
     assert got["hsi_best_start_since_2013"].verdict == "holds"
-    from .test_new_economy import pandas_count
-    assert got["new_economy_listings_over_400"].measured_value == pandas_count(
-        "2025-12-31", {"core", "broad"})
+    from .test_new_economy import CURATED_AT_2025_12_31
+    assert got["new_economy_listings_over_400"].measured_value == CURATED_AT_2025_12_31["broad"]
     assert not [r.claim.id for r in out.claims if r.changed]
     assert out.ok
 
 
-def test_check_records_one_row_per_claim_per_run(built_settings):
-    n_claims = len(claims.read_ledger(LEDGER))
+def test_check_records_one_row_per_claim_per_run_with_its_article(built_settings):
+    from pipeline import articles
+    ledger = articles.all_claims(articles.read_all(SEEDS))
     before = query(built_settings.warehouse, "SELECT count(*) FROM claim_results")[0][0]
     jobs.check(built_settings)
     jobs.check(built_settings)
-    rows = query(built_settings.warehouse, "SELECT run_id, count(*), any_value(prices_as_of) "
-                 "FROM claim_results GROUP BY run_id")
-    assert sum(n for _, n, _ in rows) == before + 2 * n_claims
-    assert {n for _, n, _ in rows} == {n_claims}
-    assert {str(d) for _, _, d in rows} == {"2026-08-21"}
+    rows = query(built_settings.warehouse, "SELECT run_id, list(article_id || '/' || claim_id)"
+                 " FROM claim_results GROUP BY run_id")
+    assert sum(len(keys) for _, keys in rows) == before + 2 * len(ledger)
+    assert all(sorted(keys) == sorted(c.key for c in ledger) for _, keys in rows)
+
+
+def test_each_claim_records_the_as_of_date_of_the_data_it_read(built_settings):
+    run_id = jobs.check(built_settings).run_id
+    as_of = {c: str(d) for c, d in query(
+        built_settings.warehouse, "SELECT claim_id, prices_as_of FROM claim_results "
+        "WHERE run_id = ?", [run_id])}
+    assert as_of["hsi_first_day_2026_gain_over_2_8pct"] == "2026-08-21"  # ^HSI's last session
+    assert as_of["new_economy_listings_over_400"] == "2025-12-31"  # the date counted at
+    assert as_of["hkex_2019_04_30_new_economy_40"] == "2019-04-30"
+    assert as_of["tech_channel_launched_may_2025"] == "None"  # market events carry no date
 
 
 def test_check_exits_1_when_an_expected_verdict_is_edited(built_settings, tmp_path):
@@ -217,12 +233,14 @@ def test_check_exits_1_when_an_expected_verdict_is_edited(built_settings, tmp_pa
     out = hkpipe("check", "--warehouse", str(built_settings.warehouse), "--seeds-dir",
                  str(seeds))
     assert out.returncode == 1, out.stdout + out.stderr
-    assert "CHANGED hsi_best_start_since_2013: expected fails, now holds" in out.stdout
+    assert ("CHANGED globaltimes-2026-01-04/hsi_best_start_since_2013: expected fails, now "
+            "holds") in out.stdout
     doc = json.loads(hkpipe("check", "--json", "--no-record", "--warehouse",
                             str(built_settings.warehouse), "--seeds-dir", str(seeds)).stdout)
     changed = [c for c in doc["claims"] if c["changed"]]
     assert [c["id"] for c in changed] == ["hsi_best_start_since_2013"]
-    assert set(changed[0]) >= {"id", "statement", "measured", "verdict", "expected", "changed"}
+    assert set(changed[0]) >= {"article_id", "id", "statement", "measured", "verdict",
+                               "expected", "changed", "data_as_of"}
 
 
 def test_injected_bad_price_row_fails_the_suite_naming_the_expectation(built_settings):
@@ -248,23 +266,6 @@ def test_missing_session_fails_the_sessions_suite(built_settings):
     failed = {c.name: c.detail for c in out.checks if not c.ok}
     assert "gx:prices_sessions" in failed
     assert "^HSI 2024-03-15" in failed["gx:prices_sessions"]
-
-
-def test_report_writes_markdown_html_and_charts(built_settings, tmp_path):
-    out = hkpipe("report", "--warehouse", str(built_settings.warehouse), "--out",
-                 str(tmp_path / "rep"))
-    assert out.returncode == 0, out.stderr
-    md = (tmp_path / "rep" / "report.md").read_text()
-    assert "hsi_first_day_2026_gain_over_2_8pct" in md and "2.76" in md
-    assert "no daily values in the warehouse" in md  # HKEX Tech 100 said plainly
-    for name in ["hsi_first_day_change", "new_economy_by_year", "new_economy_vs_published"]:
-        png = tmp_path / "rep" / "charts" / f"{name}.png"
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert f"charts/{name}.png" in md
-    assert "<table" in (tmp_path / "rep" / "report.html").read_text()
-    docs = tmp_path / "rep" / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site"
-    assert (docs / "index.html").exists()
-    assert any((docs / "validations").rglob("*.html"))
 
 
 def test_undocumented_large_move_fails_but_documented_crash_days_pass(built_settings):

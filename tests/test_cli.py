@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from .conftest import checksums
+from .conftest import SEEDS, checksums
 
 
 def hkpipe(*args, env=None) -> subprocess.CompletedProcess:
@@ -26,11 +26,17 @@ def test_every_command_has_help():
 
 
 def test_check_json_shape(built_settings):
+    from pipeline import articles
+
     out = hkpipe("check", "--json", "--warehouse", str(built_settings.warehouse))
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["ok"] is True
-    assert isinstance(doc["claims"], list)
+    ledger = articles.all_claims(articles.read_all(SEEDS))
+    # every claim of every ledger, once, with its article and expected verdict
+    assert sorted((c["article_id"], c["id"], c["verdict"]) for c in doc["claims"]) == sorted(
+        (c.article_id, c.id, c.expected) for c in ledger)
+    assert len(ledger) >= 16
     assert doc["checks"] and all(set(c) == {"name", "ok", "detail"} for c in doc["checks"])
     assert {"integrity:prices_unique_per_day", "integrity:prices_high_ge_low"} <= {
         c["name"] for c in doc["checks"]}
@@ -84,7 +90,7 @@ def test_malformed_seed_exits_2_with_file_line_field(built_settings, tmp_path):
 
 def test_check_without_warehouse_says_how_to_build_it(tmp_path):
     out = hkpipe("check", "--warehouse", str(tmp_path / "none.duckdb"))
-    assert out.returncode != 0
+    assert out.returncode == 3
     assert "hkpipe run" in out.stderr
 
 

@@ -32,6 +32,9 @@ HISTORY = {
     "load_runs": "SELECT * FROM load_runs ORDER BY ALL",
     "claim_results": "SELECT * FROM claim_results ORDER BY ALL",
 }
+# After 0004 the verdicts carry an article_id; every other value must be as it was.
+HISTORY_AFTER = {**HISTORY, "claim_results": "SELECT * EXCLUDE (article_id) FROM claim_results "
+                                             "ORDER BY ALL"}
 
 
 def file_hash(path: Path) -> str:
@@ -77,7 +80,7 @@ def main(capsys, *args) -> tuple[int, str, str]:
 
 def test_fresh_warehouse_records_every_migration_once(built):
     shipped = migrations.available()
-    assert [(m.version, m.name) for m in shipped][:2] == [(1, "baseline"), (2, "views_digest")]
+    assert [m.label for m in shipped] == LABELS
     assert applied(built) == [(m.version, m.name, m.checksum, False) for m in shipped]
     # the old schema digest is gone; views are tracked by their own digest
     assert dict(query(built, "SELECT key, value FROM pipeline_meta")).keys() == {
@@ -92,11 +95,19 @@ def test_legacy_warehouse_is_upgraded_in_place_and_keeps_its_history(legacy, bui
     outcome = jobs.run(legacy, source="snapshot")
 
     assert [m.label for m in outcome.migrated] == LABELS
-    after = {name: query(legacy.warehouse, sql) for name, sql in HISTORY.items()}
+    after = {name: query(legacy.warehouse, sql) for name, sql in HISTORY_AFTER.items()}
     assert after["imported"] == before["imported"]  # same values, same loaded_at
     assert set(before["load_runs"]) <= set(after["load_runs"])
     assert set(before["claim_results"]) <= set(after["claim_results"])
     assert len(after["claim_results"]) > len(before["claim_results"])  # the run's verdicts
+    # the past verdicts all came from the Global Times ledger: 0004 derives that article id
+    old_runs = sorted({r[0] for r in before["claim_results"]})
+    assert query(legacy.warehouse, "SELECT DISTINCT article_id FROM claim_results WHERE "
+                                   "list_contains(?, run_id)", [old_runs]) == [
+        ("globaltimes-2026-01-04",)]
+    assert query(legacy.warehouse, "SELECT count(*) FROM claim_results WHERE "
+                                   "list_contains(?, run_id)", [old_runs])[0][0] == len(
+        before["claim_results"])
     # every table has the columns, in order and type, of a warehouse built fresh
     assert columns(legacy.warehouse) == columns(built)
     assert [adopted for *_, adopted in applied(legacy.warehouse)] == [True] + [False] * (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
-import pandas as pd
 import pytest
 
 from pipeline import jobs
@@ -60,23 +59,63 @@ def test_macro_on_a_small_hand_made_seed(settings, tmp_path):
 
 def test_macro_rejects_an_unknown_definition(built):
     import duckdb
-    with pytest.raises(duckdb.Error, match="definition must be core, broad or new_consumer"):
+    with pytest.raises(duckdb.Error, match="definition must be core, broad, new_consumer or any"):
         count(built, "2025-12-31", "everything")
 
 
-def pandas_count(as_of: str, tiers: set[str]) -> int:
-    f = pd.read_csv(SEEDS / "new_economy_listings.csv", dtype=str, keep_default_na=False)
-    listed = (f["listing_date"] >= "2018-04-30") & (f["listing_date"] <= as_of) & (
-        (f["delisting_date"] == "") | (f["delisting_date"] > as_of))
-    return int((listed & f["tier"].isin(tiers)).sum())
+# Known independently of the SQL rule: scripts/curate_new_economy.py counts the rows listed at
+# 2025-12-31 in pandas from the source tables when it writes the seed ("listed at 2025-12-31:
+# 774; by tier: none 337, core 224, broad 141, new_consumer 72"), and seeds/NEW_ECONOMY.md
+# records them. The definitions nest: broad = core + broad rows, new_consumer = all three.
+CURATED_AT_2025_12_31 = {"core": 224, "broad": 224 + 141, "new_consumer": 224 + 141 + 72,
+                         "any": 774}
+# The calibration table of seeds/NEW_ECONOMY.md, as published with the seed before the counting
+# rule became one macro (the earlier SQL computed it on its own).
+DOCUMENTED = {"2019-04-30": (21, 36, 43), "2020-04-29": (49, 97, 118),
+              "2021-03-31": (93, 159, 188), "2023-03-31": (158, 253, 298),
+              "2024-10-06": (189, 303, 355), "2025-06-30": (205, 332, 399)}
 
 
-@pytest.mark.parametrize("definition,tiers", [
-    ("core", {"core"}), ("broad", {"core", "broad"}),
-    ("new_consumer", {"core", "broad", "new_consumer"})])
-def test_bundled_count_equals_a_count_straight_from_the_csv(built, definition, tiers):
-    for as_of in ["2019-04-30", "2023-03-31", "2025-12-31"]:
-        assert count(built, as_of, definition) == pandas_count(as_of, tiers)
+@pytest.mark.parametrize("definition", ["core", "broad", "new_consumer", "any"])
+def test_bundled_year_end_count_equals_the_curation_scripts_count(built, definition):
+    assert count(built, "2025-12-31", definition) == CURATED_AT_2025_12_31[definition]
+
+
+def test_bundled_counts_equal_the_documented_calibration_table(built):
+    for as_of, expected in DOCUMENTED.items():
+        got = tuple(count(built, as_of, d) for d in ("core", "broad", "new_consumer"))
+        assert got == expected, as_of
+
+
+def test_a_stock_code_is_counted_at_most_once_on_any_day(built):
+    # 02718 was relisted by Mininglamp on 2025-11-03 and 06600 by OneRobotics on 2025-12-30;
+    # the earlier holders had left by then, so no day counts two issuers under one code.
+    doubled = query(built, """
+        SELECT d::DATE, stock_code, count(*)
+        FROM range(DATE '2018-04-30', DATE '2026-01-01', INTERVAL 1 DAY) AS t(d),
+             new_economy_listings
+        WHERE new_economy_counted(listing_date, delisting_date, tier, d, 'any')
+        GROUP BY ALL HAVING count(*) > 1""")
+    assert doubled == []
+    holders = query(built, "SELECT stock_code, name_en FROM new_economy_listings WHERE "
+                           "new_economy_counted(listing_date, delisting_date, tier, "
+                           "DATE '2025-12-30', 'any') AND stock_code IN ('02718', '06600') "
+                           "ORDER BY 1")
+    assert [(c, n.split()[0]) for c, n in holders] == [("02718", "Mininglamp"),
+                                                     ("06600", "OneRobotics")]
+
+
+def test_the_counting_rule_is_written_in_one_place():
+    # "not delisted by the date" appears in the rule's own file and nowhere else in sql/.
+    from pipeline.settings import SQL_DIR
+    spelled = [str(p.relative_to(SQL_DIR)) for p in SQL_DIR.rglob("*.sql")
+               if "migrations" not in p.parts and "delisting_date >" in p.read_text()]
+    assert spelled == ["views/_new_economy_rules.sql"]
+    for name in ["views/new_economy_count", "views/new_economy_vs_published",
+                 "report/new_economy_by_year", "report/new_economy_monthly",
+                 "claims/new_economy_count"]:
+        text = (SQL_DIR / f"{name}.sql").read_text()
+        assert "new_economy_counted(" in text or "new_economy_tiers_at(" in text, name
 
 
 def test_tiers_nest_on_every_calibration_date(built):
@@ -106,10 +145,10 @@ def test_calibration_view_sets_official_counts_beside_the_table(built):
     assert ("2025-12-31", ">400") in rows
     assert ("2023-03-31", "260") in rows
     assert ("2025-11-30", "80") in rows  # Chapter 18A, month read as its end
-    core, broad, new_consumer = rows[("2025-12-31", ">400")]
-    assert (core, broad, new_consumer) == tuple(
-        pandas_count("2025-12-31", t) for t in
-        ({"core"}, {"core", "broad"}, {"core", "broad", "new_consumer"}))
+    assert rows[("2025-12-31", ">400")] == tuple(
+        CURATED_AT_2025_12_31[d] for d in ("core", "broad", "new_consumer"))
+    assert rows[("2023-03-31", "260")] == DOCUMENTED["2023-03-31"]
+    assert rows[("2025-11-30", "80")] == (79, 79, 79)  # B-marker listings, cumulative
 
 
 def bad(row: str) -> list[str]:
@@ -133,6 +172,12 @@ BAD_CASES = [
     ("before the reform", bad(GOOD_ROWS[1].replace("2019-06-13", "2018-01-15")), 3,
      "listing_date", "before the 2018-04-30"),
     ("unknown marker", bad(GOOD_ROWS[0].replace(",S,", ",X,")), 3, "markers", "B, P, S, W"),
+    ("one code listed twice at once", [GOOD_ROWS[3].replace("2023-01-15", "2025-12-31"),
+                                       GOOD_ROWS[4]], 2, "delisting_date",
+     "stock code 06600 listed 2021-03-03 is still listed (2025-12-31) when the same code lists "
+     "again on 2025-12-30 (line 3)"),
+    ("reused code never delisted", [GOOD_ROWS[3].replace("2023-01-15", ""), GOOD_ROWS[4]], 2,
+     "delisting_date", "still listed (no delisting date)"),
 ]
 
 

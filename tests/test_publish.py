@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -86,9 +87,53 @@ def test_warehouse_in_missing_folder_is_rejected(settings, tmp_path):
     assert not (tmp_path / "nope").exists()
 
 
-def test_readers_see_a_consistent_file_after_publish(built_settings):
-    jobs.refresh(built_settings)
-    assert query(built_settings.warehouse, "SELECT count(*) FROM prices")[0][0] == 12209
+LOOPING_READER = textwrap.dedent("""
+    import json, os, sys, time, duckdb
+    path, stop = sys.argv[1], sys.argv[2]
+    print("ready", flush=True)
+    while not os.path.exists(stop):
+        try:
+            con = duckdb.connect(path, read_only=True)
+            # one statement, one snapshot: the rows and the load record that wrote them
+            rows, recorded = con.execute(
+                "SELECT (SELECT count(*) FROM prices WHERE symbol = 'TEST'), "
+                "(SELECT coalesce(sum(rows_inserted), 0) FROM load_runs "
+                "WHERE symbol = 'TEST')").fetchall()[0]
+            con.close()
+            print(json.dumps([rows, int(recorded)]), flush=True)
+        except Exception as exc:
+            print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
+        time.sleep(0.005)
+""")
+
+
+def test_a_reader_reading_during_publishes_always_sees_a_consistent_file(built_settings,
+                                                                         tmp_path):
+    path = built_settings.warehouse
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", LOOPING_READER, str(path), str(stop)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        lines.append(reader.stdout.readline())  # a read before the first publish
+        for batch in range(4):  # four publishes, each adding five sessions of TEST
+            days = [f"2025-0{batch + 1}-{d:02d}" for d in (6, 7, 8, 9, 10)]
+            csv_path = tmp_path / f"batch{batch}.csv"
+            csv_path.write_text("date,close\n" + "".join(f"{d},{100 + i}\n"
+                                                         for i, d in enumerate(days)))
+            jobs.import_prices(built_settings, "TEST", csv_path)
+        while lines[-1] and '[20, 20]' not in lines[-1] and '"error"' not in lines[-1]:
+            lines.append(reader.stdout.readline())  # until it has read the last publish
+    finally:
+        stop.touch()
+        out, err = reader.communicate(timeout=60)
+    reads = [json.loads(line) for line in lines + out.splitlines() if line.strip()]
+    assert [r for r in reads if isinstance(r, dict)] == [], err  # no lock error, no torn file
+    assert all(rows == recorded for rows, recorded in reads), reads  # never half a publish
+    seen = {rows for rows, _ in reads}
+    assert {0, 20} <= seen and seen <= {0, 5, 10, 15, 20}  # before, during and after
+    assert query(path, "SELECT count(*) FROM prices WHERE symbol = 'TEST'")[0][0] == 20
 
 
 def test_warehouse_keeps_a_storage_format_duckdb_1_4_clients_can_read(settings):

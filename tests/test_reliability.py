@@ -263,8 +263,11 @@ BAD_SEEDS = [
      ["new_economy_listings.csv", "line 3", "stock_code"]),
     ("Excel thousands separator", "prices/HSI.csv", set_field(9700, 4, '"25,630.54"'),
      ["HSI.csv", "line 9700"]),
-    ("ledger verdict", "claims.csv", lambda t: t.replace(",fails,", ",wrong,", 1),
-     ["claims.csv", "line 2", "field 'expected'"]),
+    ("ledger verdict", "articles/globaltimes-2026-01-04/claims.csv",
+     lambda t: t.replace(",fails,", ",wrong,", 1), ["claims.csv", "line 2", "field 'expected'"]),
+    ("ledger query escaping sql/claims", "articles/official-new-economy-counts/claims.csv",
+     lambda t: t.replace(",published_count,", ",../load/prices_update,", 1),
+     ["claims.csv", "line 2", "field 'query'"]),
 ]
 
 

@@ -70,8 +70,10 @@ def table_batches(today: date | None = None) -> list[Batch]:
 
 
 def claim_results_batch(rows: list[dict], ledger_ids: list[str]) -> Batch:
+    """The rows a check records; ``ledger_ids`` are the ledger's claim keys (article/claim)."""
     columns = ["measured", "verdict", "expected", "changed", "rounded_verdict"]
-    frame = pd.DataFrame([{"claim_id": r["id"], **{c: r[c] for c in columns}} for r in rows],
+    frame = pd.DataFrame([{"claim_id": f"{r['article_id']}/{r['id']}",
+                           **{c: r[c] for c in columns}} for r in rows],
                          columns=["claim_id", *columns])
     return Batch("claim_results", frame=frame,
                  parameters={"ledger_claims": len(ledger_ids), "ledger_ids": sorted(ledger_ids)})

@@ -1,7 +1,10 @@
--- Was a year's first-day change the best since a given year? Items: target (the year's change),
+-- Was a year's first-day change the best since a given year?
+-- params: symbol TEXT, year INTEGER, since INTEGER
+-- Items: target (the year's change),
 -- best_between (the best first-day change strictly between the two years), since (the change
 -- in the year named), and one evidence row per year in the span. Changes are rounded to 1e-6
 -- percentage points so that floating-point noise cannot break or make a tie.
+-- as_of: the symbol's last stored session (the as-of date of the series read).
 WITH first_days AS (
     SELECT year, trade_date, round(pct_change, 6) AS pct_change
     FROM first_trading_day_returns
@@ -13,6 +16,10 @@ between_years AS (
            count(*) AS years
     FROM first_days
     WHERE year > $since AND year < $year
+),
+
+series AS (
+    SELECT max(trade_date) AS as_of FROM prices WHERE symbol = $symbol
 ),
 
 items AS (
@@ -30,4 +37,4 @@ items AS (
     SELECT 'year_' || year, pct_change, trade_date::VARCHAR, 3 + year FROM first_days
 )
 
-SELECT item, value, detail FROM items ORDER BY ord
+SELECT item, value, detail, as_of FROM items, series ORDER BY ord

@@ -1,4 +1,6 @@
 -- When a market event took effect. Items: year, month, day; none when the event is unknown.
+-- params: event_id TEXT
+-- as_of: NULL (seeds/market_events.csv carries no as-of date of its own).
 WITH event AS (
     SELECT event, event_date, source FROM market_events WHERE event_id = $event_id
 ),
@@ -13,4 +15,4 @@ items AS (
     SELECT 'day', day(event_date)::DOUBLE, event_date::VARCHAR FROM event
 )
 
-SELECT item, value, detail FROM items
+SELECT item, value, detail, NULL::DATE AS as_of FROM items

@@ -1,7 +1,10 @@
 -- A symbol's first-session change of a year beside a benchmark's (first XHKG session against
--- the previous year's last, as first_trading_day_returns defines it). Items: change,
--- benchmark_change, excess (change minus benchmark_change, percentage points). Changes are
--- rounded to 1e-6 percentage points so that floating-point noise cannot decide a comparison.
+-- the previous year's last, as first_trading_day_returns defines it).
+-- params: symbol TEXT, benchmark TEXT, year INTEGER
+-- Items: change, benchmark_change, excess (change minus benchmark_change, percentage points).
+-- as_of: the symbol's last stored session (the as-of date of the series read).
+-- Changes are rounded to 1e-6 percentage points so that floating-point noise cannot decide a
+-- comparison.
 WITH years AS (
     SELECT symbol, round(pct_change, 6) AS pct_change, detail
     FROM first_trading_day_returns
@@ -14,6 +17,10 @@ own AS (
 
 benchmark AS (
     SELECT pct_change, detail FROM years WHERE symbol = $benchmark
+),
+
+series AS (
+    SELECT max(trade_date) AS as_of FROM prices WHERE symbol = $symbol
 ),
 
 items AS (
@@ -30,4 +37,4 @@ items AS (
     FROM (SELECT 1) LEFT JOIN own AS o ON true LEFT JOIN benchmark AS b ON true
 )
 
-SELECT item, value, detail FROM items
+SELECT item, value, detail, as_of FROM items, series

@@ -1,25 +1,23 @@
--- Listed new-economy issuers at a date under each definition. Items: core, broad,
--- new_consumer, and listed_total (every post-reform listing still listed, any tier).
-WITH counts AS (
-    SELECT 'core' AS item, listings FROM new_economy_count($as_of, 'core')
-    UNION ALL
-    SELECT 'broad', listings FROM new_economy_count($as_of, 'broad')
-    UNION ALL
-    SELECT 'new_consumer', listings FROM new_economy_count($as_of, 'new_consumer')
+-- Listed new-economy issuers at a date under each definition, by the one counting rule
+-- (new_economy_tiers_at over new_economy_counted).
+-- params: as_of DATE
+-- Items: core, broad, new_consumer, and listed_total (every post-reform listing still listed,
+-- any tier). None when the listings table is empty. as_of: the date counted at.
+WITH counted AS (
+    SELECT * FROM new_economy_tiers_at($as_of)
+    WHERE (SELECT count(*) FROM new_economy_listings) > 0
 ),
 
-listed AS (
-    SELECT count(*) AS listings
-    FROM new_economy_listings
-    WHERE listing_date BETWEEN DATE '2018-04-30' AND $as_of::DATE
-      AND (delisting_date IS NULL OR delisting_date > $as_of::DATE)
+items AS (
+    UNPIVOT counted ON core, broad, new_consumer, any_tier INTO NAME item VALUE listings
 )
 
-SELECT item, listings::DOUBLE AS value,
-       format('listed since 2018-04-30 and not delisted at {}', $as_of) AS detail
-FROM counts
-WHERE (SELECT count(*) FROM new_economy_listings) > 0
-UNION ALL
-SELECT 'listed_total', listings::DOUBLE, 'post-reform listings of every tier, incl. none'
-FROM listed
-WHERE (SELECT count(*) FROM new_economy_listings) > 0
+SELECT
+    CASE item WHEN 'any_tier' THEN 'listed_total' ELSE item END AS item,
+    listings::DOUBLE AS value,
+    CASE item
+        WHEN 'any_tier' THEN 'post-reform listings of every tier, incl. none'
+        ELSE format('listed since 2018-04-30 and not delisted at {}', as_of)
+    END AS detail,
+    as_of
+FROM items

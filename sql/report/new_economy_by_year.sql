@@ -1,20 +1,16 @@
--- Listings per year and tier, with the number listed at each year end under the broad definition.
+-- Listings per year and tier, with the number counted at each year end under the broad
+-- definition (the one rule, through new_economy_tiers_at).
 WITH per_year AS (
     SELECT year, tier, listings FROM new_economy_by_year
 ),
 
-years AS (
-    SELECT DISTINCT year FROM per_year
+year_ends AS (
+    SELECT DISTINCT year, make_date(year::INTEGER, 12, 31) AS year_end FROM per_year
 ),
 
 listed_at_year_end AS (
-    SELECT y.year, count(l.listing_date) AS listed_broad_at_year_end
-    FROM years AS y
-    LEFT JOIN new_economy_listings AS l
-        ON l.tier IN ('core', 'broad')
-       AND l.listing_date <= make_date(y.year::INTEGER, 12, 31)
-       AND (l.delisting_date IS NULL OR l.delisting_date > make_date(y.year::INTEGER, 12, 31))
-    GROUP BY y.year
+    SELECT y.year, t.broad AS listed_broad_at_year_end
+    FROM year_ends AS y, LATERAL new_economy_tiers_at(y.year_end) AS t
 )
 
 SELECT p.year, p.tier, p.listings, e.listed_broad_at_year_end

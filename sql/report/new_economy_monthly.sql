@@ -1,23 +1,16 @@
--- Listed new-economy issuers at each month end since the reform, per definition.
-WITH months AS (
-    SELECT last_day(m::DATE) AS month_end
-    FROM range(DATE '2018-04-01', DATE '2026-01-01', INTERVAL 1 MONTH) AS t(m)
+-- Listed new-economy issuers at each month end from the reform to the month of the last
+-- listing in the table, per definition (the one rule, through new_economy_tiers_at).
+WITH span AS (
+    SELECT coalesce(max(listing_date), DATE '2018-04-30') AS last_listing
+    FROM new_economy_listings
 ),
 
-listings AS (
-    SELECT listing_date, delisting_date,
-           tier_rank(tier) AS tier_rank
-    FROM new_economy_listings
+months AS (
+    SELECT last_day(m::DATE) AS month_end
+    FROM span,
+         range(DATE '2018-04-01', span.last_listing + INTERVAL 1 DAY, INTERVAL 1 MONTH) AS t(m)
 )
 
-SELECT
-    m.month_end,
-    count(l.listing_date) FILTER (WHERE l.tier_rank <= 1) AS core,
-    count(l.listing_date) FILTER (WHERE l.tier_rank <= 2) AS broad,
-    count(l.listing_date) FILTER (WHERE l.tier_rank <= 3) AS new_consumer
-FROM months AS m
-LEFT JOIN listings AS l
-    ON l.listing_date <= m.month_end
-   AND (l.delisting_date IS NULL OR l.delisting_date > m.month_end)
-GROUP BY m.month_end
-ORDER BY m.month_end
+SELECT t.as_of AS month_end, t.core, t.broad, t.new_consumer
+FROM months AS m, LATERAL new_economy_tiers_at(m.month_end) AS t
+ORDER BY month_end

@@ -23,7 +23,8 @@ dated AS (
             WHEN metric ILIKE '%new-economy%compan%' OR metric ILIKE '%new economy%compan%'
                 THEN 'new_economy_listed'
         END AS measure,
-        try_cast(regexp_extract(value, '^[>~<]?\s*(\d+)$', 1) AS INTEGER) AS published_number
+        try_cast(regexp_extract(value, '^[>~<]?\s*(\d+)$', 1) AS INTEGER) AS published_number,
+        regexp_extract(value, '^([>~<]?)\s*\d+$', 1) AS qualifier
     FROM published
 ),
 
@@ -32,38 +33,36 @@ comparable AS (
     WHERE as_of IS NOT NULL AND measure IS NOT NULL AND published_number IS NOT NULL
 ),
 
-listings AS (
-    SELECT
-        listing_date,
-        delisting_date,
-        markers,
-        tier_rank(tier) AS tier_rank
-    FROM new_economy_listings
-    WHERE listing_date >= DATE '2018-04-30'
+dates AS (
+    SELECT DISTINCT as_of FROM comparable
+),
+
+-- new-economy counts: the one rule (new_economy_counted) under each definition
+tiers AS (
+    SELECT t.* FROM dates AS d, LATERAL new_economy_tiers_at(d.as_of) AS t
+),
+
+-- Chapter 18A counts: B-marker listings since the reform up to as_of, delisted ones included
+-- ("cumulative since 2018"); B rows are core by the tier rule, so one number serves all three
+chapter_18a AS (
+    SELECT d.as_of, count(l.listing_date) AS listed
+    FROM dates AS d
+    LEFT JOIN new_economy_listings AS l
+        ON listed_since_reform_by(l.listing_date, d.as_of)
+       AND contains(coalesce(l.markers, ''), 'B')
+    GROUP BY d.as_of
 ),
 
 counted AS (
     SELECT
-        c.as_of,
-        c.as_of_text,
-        c.metric,
-        c.value,
-        c.published_number,
-        c.measure,
-        c.speaker,
-        c.source_url,
-        count(l.listing_date) FILTER (WHERE l.tier_rank <= 1) AS core,
-        count(l.listing_date) FILTER (WHERE l.tier_rank <= 2) AS broad,
-        count(l.listing_date) FILTER (WHERE l.tier_rank <= 3) AS new_consumer
+        c.*,
+        CASE c.measure WHEN 'new_economy_listed' THEN t.core ELSE b.listed END AS core,
+        CASE c.measure WHEN 'new_economy_listed' THEN t.broad ELSE b.listed END AS broad,
+        CASE c.measure WHEN 'new_economy_listed' THEN t.new_consumer ELSE b.listed END
+            AS new_consumer
     FROM comparable AS c
-    LEFT JOIN listings AS l
-        ON l.listing_date <= c.as_of
-       AND CASE c.measure
-               WHEN 'new_economy_listed'
-                   THEN l.delisting_date IS NULL OR l.delisting_date > c.as_of
-               ELSE contains(coalesce(l.markers, ''), 'B')
-           END
-    GROUP BY ALL
+    JOIN tiers AS t USING (as_of)
+    JOIN chapter_18a AS b USING (as_of)
 )
 
 SELECT
@@ -71,6 +70,7 @@ SELECT
     metric,
     value            AS published,
     published_number,
+    qualifier,
     core,
     broad,
     new_consumer,
@@ -86,6 +86,7 @@ COMMENT ON COLUMN new_economy_vs_published.as_of IS 'Date compared at: the publi
 COMMENT ON COLUMN new_economy_vs_published.metric IS 'What the source counted, in its words.';
 COMMENT ON COLUMN new_economy_vs_published.published IS 'The published figure as written (>400, ~370).';
 COMMENT ON COLUMN new_economy_vs_published.published_number IS 'The number in the published figure, qualifier dropped.';
+COMMENT ON COLUMN new_economy_vs_published.qualifier IS 'The qualifier written before the number: > (more than), ~ (about), < (fewer than), or empty (the number as stated).';
 COMMENT ON COLUMN new_economy_vs_published.core IS 'This table''s count at as_of under the core definition.';
 COMMENT ON COLUMN new_economy_vs_published.broad IS 'This table''s count at as_of under the broad definition (core + broad).';
 COMMENT ON COLUMN new_economy_vs_published.new_consumer IS 'This table''s count at as_of under the widest definition (core + broad + new_consumer).';

@@ -1,0 +1,48 @@
+-- The new-economy counting rule, defined once. Every view, report query and claim that counts
+-- listings on a date calls new_economy_counted; nothing else spells the rule out. Applied before
+-- the views and macros that use it (files run in name order).
+
+-- tier_rank(tier): the nesting of the tiers (core inside broad inside new_consumer); a
+-- definition counts every tier whose rank is at most its own. 'none' (and 'any' as a
+-- definition) rank 4, so 'any' counts every post-reform listing.
+CREATE OR REPLACE MACRO tier_rank(tier) AS
+    CASE tier WHEN 'core' THEN 1 WHEN 'broad' THEN 2 WHEN 'new_consumer' THEN 3 ELSE 4 END;
+
+-- definition_rank(definition): tier_rank of a definition, or an error naming the bad value.
+CREATE OR REPLACE MACRO definition_rank(definition) AS
+    CASE WHEN definition IN ('core', 'broad', 'new_consumer', 'any')
+        THEN tier_rank(definition)
+        ELSE error('new economy definition must be core, broad, new_consumer or any, not '
+                   || coalesce(definition::VARCHAR, 'NULL'))
+    END;
+
+-- listed_since_reform_by(listing_date, as_of): listed on or before as_of, and on or after the
+-- 2018-04-30 listing reform from which HKEX and the government count.
+CREATE OR REPLACE MACRO listed_since_reform_by(listing_date, as_of) AS
+    listing_date BETWEEN DATE '2018-04-30' AND as_of::DATE;
+
+-- new_economy_counted(listing_date, delisting_date, tier, as_of, definition): is this listing
+-- counted on date as_of under the definition? Listed since the reform on or before as_of, not
+-- delisted by as_of (a listing delisted on as_of no longer counts), tier within the definition.
+CREATE OR REPLACE MACRO new_economy_counted(listing_date, delisting_date, tier, as_of,
+                                            definition) AS
+    listed_since_reform_by(listing_date, as_of)
+    AND (delisting_date IS NULL OR delisting_date > as_of::DATE)
+    AND tier_rank(tier) <= definition_rank(definition);
+
+-- new_economy_tiers_at(as_of): one row, the number counted at as_of under each definition.
+CREATE OR REPLACE MACRO new_economy_tiers_at(as_of) AS TABLE
+WITH counted AS (
+    SELECT
+        count(*) FILTER (WHERE new_economy_counted(listing_date, delisting_date, tier, as_of,
+                                                   'core'))         AS core,
+        count(*) FILTER (WHERE new_economy_counted(listing_date, delisting_date, tier, as_of,
+                                                   'broad'))        AS broad,
+        count(*) FILTER (WHERE new_economy_counted(listing_date, delisting_date, tier, as_of,
+                                                   'new_consumer')) AS new_consumer,
+        count(*) FILTER (WHERE new_economy_counted(listing_date, delisting_date, tier, as_of,
+                                                   'any'))          AS any_tier
+    FROM new_economy_listings
+)
+
+SELECT as_of::DATE AS as_of, core, broad, new_consumer, any_tier FROM counted;
