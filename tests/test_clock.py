@@ -118,7 +118,11 @@ def test_replay_a_past_day_end_to_end(tmp_path):
     assert f"^HSI {REPLAY_DAY}" in out.stdout
     freshness = [line for line in out.stdout.splitlines() if "freshness:^HSI" in line]
     assert freshness and f"last completed XHKG session {REPLAY_DAY}" in freshness[0]
-    assert query(wh, "SELECT DISTINCT prices_as_of::VARCHAR FROM claim_results") == [
+    # the price claims read data as of the replayed day, and no claim read anything later
+    assert query(wh, "SELECT DISTINCT prices_as_of::VARCHAR FROM claim_results WHERE "
+                     "claim_id IN ('hsi_first_day_2026_gain_over_2_8pct', "
+                     "'hsi_best_start_since_2013')") == [(REPLAY_DAY,)]
+    assert query(wh, "SELECT max(prices_as_of)::VARCHAR FROM claim_results") == [
         (REPLAY_DAY,)]
 
     # The next day's bar is still in the future on the replayed day.

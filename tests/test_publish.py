@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from pipeline import jobs, warehouse
+from pipeline import calendar, jobs, warehouse
 from pipeline.errors import InputError, WarehouseBusy
 
 from .conftest import checksums, query
@@ -96,9 +96,9 @@ LOOPING_READER = textwrap.dedent("""
             con = duckdb.connect(path, read_only=True)
             # one statement, one snapshot: the rows and the load record that wrote them
             rows, recorded = con.execute(
-                "SELECT (SELECT count(*) FROM prices WHERE symbol = 'TEST'), "
+                "SELECT (SELECT count(*) FROM prices WHERE symbol = 'HKEXT100'), "
                 "(SELECT coalesce(sum(rows_inserted), 0) FROM load_runs "
-                "WHERE symbol = 'TEST')").fetchall()[0]
+                "WHERE symbol = 'HKEXT100')").fetchall()[0]
             con.close()
             print(json.dumps([rows, int(recorded)]), flush=True)
         except Exception as exc:
@@ -117,12 +117,13 @@ def test_a_reader_reading_during_publishes_always_sees_a_consistent_file(built_s
     try:
         assert reader.stdout.readline().strip() == "ready"
         lines.append(reader.stdout.readline())  # a read before the first publish
-        for batch in range(4):  # four publishes, each adding five sessions of TEST
-            days = [f"2025-0{batch + 1}-{d:02d}" for d in (6, 7, 8, 9, 10)]
+        for batch in range(4):  # four publishes, each adding five sessions of HKEXT100
+            days = [f"{d:%Y-%m-%d}" for d in
+                    calendar.sessions(f"2025-0{batch + 1}-06", f"2025-0{batch + 1}-28")[:5]]
             csv_path = tmp_path / f"batch{batch}.csv"
             csv_path.write_text("date,close\n" + "".join(f"{d},{100 + i}\n"
                                                          for i, d in enumerate(days)))
-            jobs.import_prices(built_settings, "TEST", csv_path)
+            jobs.import_prices(built_settings, "HKEXT100", csv_path)
         while lines[-1] and '[20, 20]' not in lines[-1] and '"error"' not in lines[-1]:
             lines.append(reader.stdout.readline())  # until it has read the last publish
     finally:
@@ -133,7 +134,7 @@ def test_a_reader_reading_during_publishes_always_sees_a_consistent_file(built_s
     assert all(rows == recorded for rows, recorded in reads), reads  # never half a publish
     seen = {rows for rows, _ in reads}
     assert {0, 20} <= seen and seen <= {0, 5, 10, 15, 20}  # before, during and after
-    assert query(path, "SELECT count(*) FROM prices WHERE symbol = 'TEST'")[0][0] == 20
+    assert query(path, "SELECT count(*) FROM prices WHERE symbol = 'HKEXT100'")[0][0] == 20
 
 
 def test_warehouse_keeps_a_storage_format_duckdb_1_4_clients_can_read(settings):

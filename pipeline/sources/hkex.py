@@ -38,6 +38,7 @@ import pandas as pd
 from ..errors import InputError, SourceError
 from ..prices import PRICE_COLUMNS, validate
 from ..settings import HKEX_TOKEN_URL, HKEX_URL, hk_today
+from .retry import with_retries
 
 SOURCE = "hkex"
 HEADERS = {
@@ -252,18 +253,10 @@ def fetch(client: Client, ric: str, symbol: str, start: date | None, end: date, 
     """Daily bars of ``ric`` stored under ``symbol`` from start to end (HK dates), normalised
     and validated. Retries timeouts, 429s and 5xx up to ``attempts`` times with exponential
     backoff (Retry-After honoured, capped at ``max_wait``); other failures raise at once."""
-    for attempt in range(1, attempts + 1):
-        try:
-            rows = client.datalist(ric, time.monotonic() + client.timeout)
-            return normalise(rows, symbol, ric, start, end, today=today)
-        except SourceError as exc:
-            if not exc.retryable or attempt == attempts:
-                if attempt > 1:
-                    exc.args = (f"{exc.args[0]} (after {attempt} attempts)",)
-                raise
-            wait = getattr(exc, "retry_after", None) or backoff * 2 ** (attempt - 1)
-            (sleep or time.sleep)(min(wait, max_wait))
-    raise AssertionError("unreachable")
+    return with_retries(
+        lambda: normalise(client.datalist(ric, time.monotonic() + client.timeout), symbol, ric,
+                          start, end, today=today),
+        attempts=attempts, backoff=backoff, max_wait=max_wait, sleep=sleep)
 
 
 def session_token(settings) -> str:

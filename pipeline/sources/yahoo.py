@@ -31,6 +31,7 @@ import pandas as pd
 from ..errors import InputError, SourceError
 from ..prices import PRICE_COLUMNS, validate
 from ..settings import hk_today
+from .retry import with_retries
 
 SOURCE = "yahoo"
 # yfinance keeps one process-wide HTTP session (YfData is a singleton) and each Ticker call
@@ -220,18 +221,10 @@ def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0, attempt
     (``backoff`` s, doubling), waiting Retry-After where Yahoo gives one (capped at
     ``max_wait``). Other failures raise at once.
     """
-    for attempt in range(1, attempts + 1):
-        try:
-            raw = download(symbol, start, end, timeout=timeout)
-            return normalise(raw, symbol, start, end, today=today)
-        except SourceError as exc:
-            if not exc.retryable or attempt == attempts:
-                if attempt > 1:
-                    exc.args = (f"{exc.args[0]} (after {attempt} attempts)",)
-                raise
-            wait = getattr(exc, "retry_after", None) or backoff * 2 ** (attempt - 1)
-            (sleep or time.sleep)(min(wait, max_wait))
-    raise AssertionError("unreachable")
+    return with_retries(
+        lambda: normalise(download(symbol, start, end, timeout=timeout), symbol, start, end,
+                          today=today),
+        attempts=attempts, backoff=backoff, max_wait=max_wait, sleep=sleep)
 
 
 def session_token(settings) -> None:
