@@ -194,7 +194,9 @@ def measure_market(ratios: dict, inputs: dict, say) -> None:
     for label, symbols in (("tenth", 270), ("full", 2700)):
         done = subprocess.run([PY, str(ROOT / "benchmarks" / "market_scale.py"), "--symbols",
                                str(symbols), "--years", "20", "--work", str(WORK),
-                               "--memory-limit", "1GB"],
+                               # 2 GB: two keyed tables (observations, resolved prices)
+                               # no longer fit a first load of 13.3 M rows in 1 GB
+                               "--memory-limit", "2GB"],
                               cwd=ROOT, env=env(), capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"market scale failed:\n{done.stderr}")

@@ -50,10 +50,10 @@ def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source
     touches in ``prices`` (precedence: ``source_rank``), and record one ``load_runs`` row per
     symbol.
 
-    Set-based: the batch is staged once, classified against this source's stored
-    observations, upserted with one statement and resolved with one more. Observations that
-    did not change beyond rounding noise, and resolved rows that did not change, are not
-    written.
+    Set-based: the batch is staged once and classified against this source's stored
+    observations; new ones are inserted and changed ones updated, one statement each; the
+    touched days are resolved in one grouping, then inserted or updated. Observations that did
+    not change beyond rounding noise, and resolved rows that did not change, are not written.
     """
     started = utc_now()
     con.register("price_batch", frame[PRICE_COLUMNS])
@@ -63,9 +63,18 @@ def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source
         con.unregister("price_batch")
     con.execute(sqlfiles.query("load/observations_classify"))
     counts = con.execute(sqlfiles.query("load/observations_counts")).fetchall()
-    if any(row[2] or row[3] for row in counts):  # new or changed observations
-        con.execute(sqlfiles.query("load/observations_upsert"), {"loaded_at": started})
-        con.execute(sqlfiles.query("load/prices_resolve"), {"loaded_at": started})
+    stamp = {"loaded_at": started}
+    if any(row[2] for row in counts):  # new observations
+        con.execute(sqlfiles.query("load/observations_insert"), stamp)
+    if any(row[3] for row in counts):  # changed observations
+        con.execute(sqlfiles.query("load/observations_update"), stamp)
+    if any(row[2] or row[3] for row in counts):
+        # plain insert and update, no upsert: a first load of millions of rows stays
+        # within a capped memory (benchmarks/market_scale.py)
+        con.execute(sqlfiles.query("load/prices_resolve"))
+        con.execute(sqlfiles.query("load/prices_insert"), stamp)
+        con.execute(sqlfiles.query("load/prices_update"), stamp)
+        con.execute("DROP TABLE stage_resolved")
     kept = dict(con.execute(sqlfiles.query("load/prices_kept")).fetchall())
     con.execute("DROP TABLE stage_prices")
     con.execute("DROP TABLE stage_changes")
