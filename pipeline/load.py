@@ -52,7 +52,8 @@ def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source
 
     Set-based: the batch is staged once and classified against this source's stored
     observations; new ones are inserted and changed ones updated, one statement each; the
-    touched days are resolved in one grouping, then inserted or updated. Observations that did
+    touched days are resolved in one grouping, then inserted or updated (a first load of its
+    symbols skips the resolution: each row is its day's only observation). Observations that did
     not change beyond rounding noise, and resolved rows that did not change, are not written.
     """
     started = utc_now()
@@ -64,18 +65,24 @@ def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source
     con.execute(sqlfiles.query("load/observations_classify"))
     counts = con.execute(sqlfiles.query("load/observations_counts")).fetchall()
     stamp = {"loaded_at": started}
+    first_load = con.execute(sqlfiles.query("load/first_load"), {"source": source}
+                             ).fetchone()[0]
     if any(row[2] for row in counts):  # new observations
         con.execute(sqlfiles.query("load/observations_insert"), stamp)
     if any(row[3] for row in counts):  # changed observations
         con.execute(sqlfiles.query("load/observations_update"), stamp)
-    if any(row[2] or row[3] for row in counts):
-        # plain insert and update, no upsert: a first load of millions of rows stays
-        # within a capped memory (benchmarks/market_scale.py)
+    kept: dict[str, int] = {}
+    if first_load:  # every row is its day's only observation: it is the price
+        con.execute(sqlfiles.query("load/prices_insert_staged"), stamp)
+    elif any(row[2] or row[3] for row in counts):
+        # plain insert and update, no upsert: a load of millions of rows stays within a
+        # capped memory (benchmarks/market_scale.py)
         con.execute(sqlfiles.query("load/prices_resolve"))
         con.execute(sqlfiles.query("load/prices_insert"), stamp)
         con.execute(sqlfiles.query("load/prices_update"), stamp)
         con.execute("DROP TABLE stage_resolved")
-    kept = dict(con.execute(sqlfiles.query("load/prices_kept")).fetchall())
+    if not first_load:
+        kept = dict(con.execute(sqlfiles.query("load/prices_kept")).fetchall())
     con.execute("DROP TABLE stage_prices")
     con.execute("DROP TABLE stage_changes")
     finished = utc_now()
