@@ -49,14 +49,14 @@ def read_price_csv(path: str | Path, symbol: str, *, volume_means: str = "volume
     return validate(out, path, today=today)
 
 
-def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = None
-             ) -> pd.DataFrame:
+def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = None,
+             ranges: bool = True) -> pd.DataFrame:
     """Check a price batch; return it sorted by date with exact duplicates dropped.
 
     Rejects: missing close, non-positive prices, high below low, open or close outside
-    [low, high], negative volume or turnover, dates after today in Hong Kong (``today``, else
-    ``settings.hk_today()``: HKPIPE_NOW or the wall clock), and one date given twice with
-    different values. ``origin`` names the file or source in errors.
+    [low, high] (unless ``ranges`` is False), negative volume or turnover, dates after today
+    in Hong Kong (``today``, else ``settings.hk_today()``: HKPIPE_NOW or the wall clock), and
+    one date given twice with different values. ``origin`` names the file or source in errors.
     """
     if frame.empty:
         raise InputError(origin, "no price rows")
@@ -78,7 +78,7 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
                    at(lambda r, c=col: f"{c} {r[c]} is not a whole number"))
     fail_first(origin, frame, frame["high"] < frame["low"], "high",
                at(lambda r: f"high {r['high']} is below low {r['low']}"))
-    for col in ("open", "close"):
+    for col in ("open", "close") if ranges else ():
         outside = (frame[col] < frame["low"]) | (frame[col] > frame["high"])
         fail_first(origin, frame, outside, col,
                    at(lambda r, c=col: f"{c} {r[c]} is outside [low {r['low']}, "

@@ -273,3 +273,23 @@ def test_token_page_variants_and_a_403_refusal(service):
     frame = hkex.fetch(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
                        today=date(2026, 8, 21))
     assert len(frame) == 5 and service.token_pages == 2
+
+
+def test_a_close_served_outside_its_own_range_is_kept_but_not_the_price(wh, service, capsys):
+    # Only the close is 1% off, so it lies above the day's high: HKEX's bar is inconsistent.
+    served = snapshot_bars(HSI_CSV, "2026-08-10", volume_means="turnover")
+    day = served["date"] == pd.Timestamp("2026-08-19")
+    served.loc[day, "close"] = (served.loc[day, "close"] * 1.01).round(2)
+    service.serve(".HSI", served)
+    assert refresh(wh) == 0, capsys.readouterr().err
+    # kept as HKEX said it; the consistent snapshot bar stays the day's price
+    assert query(wh.warehouse, "SELECT source, close FROM price_observations WHERE symbol = "
+                               "'^HSI' AND trade_date = '2026-08-19' ORDER BY 1") == [
+        ("hkex", 25750.02), ("snapshot", 25495.07)]
+    assert query(wh.warehouse, "SELECT source FROM prices WHERE symbol = '^HSI' AND "
+                               "trade_date IN ('2026-08-18', '2026-08-19') ORDER BY "
+                               "trade_date") == [("hkex",), ("snapshot",)]
+    capsys.readouterr()
+    assert main(["check", "--warehouse", str(wh.warehouse)]) == 1
+    line = next(x for x in capsys.readouterr().out.splitlines() if "reconcile:^HSI" in x)
+    assert "FAIL" in line and "2026-08-19 hkex 25750.02 vs snapshot 25495.07" in line

@@ -159,7 +159,10 @@ def normalise(rows: list, symbol: str, ric: str, start: date | None, end: date, 
     if frame.empty:
         raise SourceError(f"{where} {start or '...'}..{end}: no bars in the range asked for",
                           kind="empty")
-    return validate(frame[PRICE_COLUMNS].reset_index(drop=True), origin, today=today)
+    # A bar whose open or close lies outside its own high-low range is kept as what HKEX said
+    # (reconciliation shows it); resolution prefers a consistent observation of that day.
+    return validate(frame[PRICE_COLUMNS].reset_index(drop=True), origin, today=today,
+                    ranges=False)
 
 
 @dataclass

@@ -2,14 +2,20 @@
 -- one grouping (which DuckDB can spill to disk): open, high, low and close come together from
 -- the source of best rank (source_rank, then name), NULLs included, so they stay consistent
 -- with each other; adjusted close, volume and turnover from the best-ranked source that has
--- them.
+-- them. An observation whose open or close lies outside its own high-low range (kept as the
+-- source said it) wins only where no consistent one exists.
 CREATE OR REPLACE TEMP TABLE stage_resolved AS
 WITH touched AS (
     SELECT DISTINCT symbol, trade_date FROM stage_prices
 ),
 
 observed AS (
-    SELECT o.*, {'rank': source_rank(o.source), 'source': o.source} AS precedence
+    SELECT
+        o.*,
+        {'inconsistent': coalesce(o.close NOT BETWEEN o.low AND o.high
+                                  OR o.open NOT BETWEEN o.low AND o.high, false),
+         'rank': source_rank(o.source),
+         'source': o.source} AS precedence
     FROM price_observations AS o
     JOIN touched USING (symbol, trade_date)
 )
