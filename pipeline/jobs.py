@@ -205,8 +205,9 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
     """Load prices from ``source`` (``snapshot``, ``yahoo``, ``hkex`` or ``live`` for every
     live source) for every registered index it serves; publish all or nothing.
 
-    Live refreshes are incremental (from a few sessions before the last stored day to the last
-    completed session) unless ``full``.
+    Live refreshes are incremental (Yahoo is asked from a few sessions before the last stored
+    day to the last completed session) unless ``full``; HKEX answers with its whole history,
+    all of which is kept.
     """
     from .sources import LIVE
 

@@ -1,7 +1,8 @@
 """Planning and fetching from the live sources (``pipeline.sources.LIVE``) for the registry.
 
 A plan asks one source for one symbol from a few sessions before its last stored day (so
-revisions are taken) to the last completed XHKG session. Fetching is all or nothing, with one
+revisions are taken) to the last completed XHKG session (HKEX answers with its whole history
+anyway, and keeps it: ``sources.hkex.fetch_plan``). Fetching is all or nothing, with one
 allowance: a source that fails does not block the run when another source of the same symbol
 served every session the failed one was asked for, so the resolved series stays complete.
 """

@@ -12,10 +12,10 @@ from . import CheckResult
 MAX_LISTED = 5
 
 
-def _shorten(listing: str | None, count: int) -> str:
-    items = (listing or "").split("; " if ";" in (listing or "") else ", ")
+def _shorten(listing: str | None, count: int, sep: str) -> str:
+    """The first MAX_LISTED items of a ``sep``-joined listing, and how many more there are."""
     more = f" and {count - MAX_LISTED} more" if count > MAX_LISTED else ""
-    return ("; " if ";" in (listing or "") else ", ").join(items[:MAX_LISTED]) + more
+    return sep.join((listing or "").split(sep)[:MAX_LISTED]) + more
 
 
 def reconcile(con) -> list[CheckResult]:
@@ -26,7 +26,7 @@ def reconcile(con) -> list[CheckResult]:
         doc = f"; {documented} documented disagreement(s)" if documented else ""
         if bad:
             detail = (f"{bad} day(s) where closes differ by more than 0.05% "
-                      f"({sources}): {_shorten(examples, bad)}{doc}")
+                      f"({sources}): {_shorten(examples, bad, '; ')}{doc}")
         else:
             detail = f"{days} day(s) with closes from {sources}, all within 0.05%{doc}"
         out.append(CheckResult(f"reconcile:{symbol}", not bad, detail))
@@ -41,7 +41,7 @@ def coverage(con) -> list[CheckResult]:
         doc = f"{documented} documented gap(s)" if documented else "no documented gap"
         if unexplained:
             detail = (f"{unexplained} unexplained missing session(s): "
-                      f"{_shorten(sessions, unexplained)} ({reason}); {doc}")
+                      f"{_shorten(sessions, unexplained, ', ')} ({reason}); {doc}")
         else:
             detail = f"no unexplained missing session; {doc}"
         out.append(CheckResult(f"coverage:{symbol}", not unexplained, detail))

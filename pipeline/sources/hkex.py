@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -38,7 +38,7 @@ import pandas as pd
 from ..errors import InputError, SourceError
 from ..prices import PRICE_COLUMNS, validate
 from ..settings import HKEX_TOKEN_URL, HKEX_URL, hk_today
-from .retry import with_retries
+from .retry import rate_limited, with_retries
 
 SOURCE = "hkex"
 HEADERS = {
@@ -176,10 +176,9 @@ class Client:
     token_url: str = HKEX_TOKEN_URL
     timeout: float = 30.0
     token: str | None = None
-    calls: list[str] = field(default_factory=list, repr=False)
 
     def fetch_token(self, deadline: float) -> str:
-        body, _ = self._get(self.token_url, {}, deadline, f"HKEX token page {self.token_url}")
+        body = self._get(self.token_url, {}, deadline, f"HKEX token page {self.token_url}")
         self.token = parse_token(body.decode("utf-8", "replace"), self.token_url)
         return self.token
 
@@ -194,7 +193,7 @@ class Client:
                       "token": self.token, "qid": str(time.monotonic_ns() // 1_000_000),
                       "callback": CALLBACK}
             try:
-                body, _ = self._get(f"{self.base_url.rstrip('/')}/getchartdata2", params,
+                body = self._get(f"{self.base_url.rstrip('/')}/getchartdata2", params,
                                     deadline, where)
                 return parse_jsonp(body, where)
             except _Refused as refused:
@@ -203,7 +202,7 @@ class Client:
                                       f"one: {refused}", kind="rejected") from None
         raise AssertionError("unreachable")
 
-    def _get(self, url: str, params: dict, deadline: float, where: str) -> tuple[bytes, dict]:
+    def _get(self, url: str, params: dict, deadline: float, where: str) -> bytes:
         import httpx
 
         left = deadline - time.monotonic()
@@ -213,7 +212,6 @@ class Client:
         # The token is already URL-encoded on the page: send the query string as it is.
         query = "&".join(f"{k}={v}" for k, v in params.items())
         full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
-        self.calls.append(full)
         try:
             response = httpx.get(full, headers=HEADERS, timeout=left, follow_redirects=True)
         except httpx.TimeoutException:
@@ -224,12 +222,7 @@ class Client:
                               f"{str(exc)[:100]})", kind="unreachable") from None
         status = response.status_code
         if status == 429:
-            wait = _retry_after(response.headers.get("retry-after"))
-            error = SourceError(f"{where}: rate limited by HKEX (HTTP 429"
-                                f"{f', Retry-After {wait:.0f} s' if wait else ''})",
-                                kind="rate_limited", retryable=True)
-            error.retry_after = wait
-            raise error
+            raise rate_limited(where, "HKEX", response.headers.get("retry-after"))
         if status >= 500:
             raise SourceError(f"{where}: HKEX server error HTTP {status}", kind="server_error",
                               retryable=True)
@@ -240,14 +233,7 @@ class Client:
             raise _Refused(f"HTTP {status}")
         if status >= 400:
             raise SourceError(f"{where}: HTTP {status}", kind="malformed")
-        return response.content, dict(response.headers)
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
+        return response.content
 
 
 def fetch(client: Client, ric: str, symbol: str, start: date | None, end: date, *,

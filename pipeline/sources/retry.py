@@ -1,5 +1,6 @@
 """The retry rule every live source shares: timeouts, rate limits and 5xx are retried with
-exponential backoff (Retry-After honoured, capped); every other failure raises at once."""
+exponential backoff (Retry-After honoured, capped); every other failure raises at once. Also
+the one way a source reports a rate limit, so the wait it asks for reaches the rule."""
 
 from __future__ import annotations
 
@@ -27,3 +28,16 @@ def with_retries(attempt: Callable[[], T], *, attempts: int, backoff: float, max
             wait = getattr(exc, "retry_after", None) or backoff * 2 ** (n - 1)
             (sleep or time.sleep)(min(wait, max_wait))
     raise AssertionError("attempts must be at least 1")
+
+
+def rate_limited(where: str, vendor: str, retry_after: str | None) -> SourceError:
+    """The failure for an HTTP 429, carrying the Retry-After seconds when they are given."""
+    try:
+        wait = float(retry_after) if retry_after is not None else None
+    except ValueError:
+        wait = None
+    error = SourceError(f"{where}: rate limited by {vendor} (HTTP 429"
+                        f"{f', Retry-After {wait:.0f} s' if wait else ''})",
+                        kind="rate_limited", retryable=True)
+    error.retry_after = wait
+    return error

@@ -31,7 +31,7 @@ import pandas as pd
 from ..errors import InputError, SourceError
 from ..prices import PRICE_COLUMNS, validate
 from ..settings import hk_today
-from .retry import with_retries
+from .retry import rate_limited, with_retries
 
 SOURCE = "yahoo"
 # yfinance keeps one process-wide HTTP session (YfData is a singleton) and each Ticker call
@@ -96,12 +96,8 @@ def _classify(log: WireLog, symbol: str, span: str, exc: BaseException | None) -
     if log.responses:
         status, headers, body = log.responses[-1]
         if status == 429:
-            wait = _retry_after(headers)
-            error = SourceError(f"{where}: rate limited by Yahoo (HTTP 429"
-                                f"{f', Retry-After {wait:.0f} s' if wait else ''})",
-                                kind="rate_limited", retryable=True)
-            error.retry_after = wait
-            return error
+            return rate_limited(where, "Yahoo", next(
+                (v for k, v in headers.items() if k.lower() == "retry-after"), None))
         if status >= 500:
             return SourceError(f"{where}: Yahoo server error HTTP {status}",
                                kind="server_error", retryable=True)
@@ -120,16 +116,6 @@ def _classify(log: WireLog, symbol: str, span: str, exc: BaseException | None) -
                            retryable=True)
     detail = f" ({type(exc).__name__}: {str(exc)[:120]})" if exc is not None else ""
     return SourceError(f"{where}: Yahoo returned no price bars{detail}", kind="empty")
-
-
-def _retry_after(headers: dict) -> float | None:
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            try:
-                return float(value)
-            except ValueError:
-                return None
-    return None
 
 
 def download(symbol: str, start: date, end: date, *, timeout: float) -> pd.DataFrame:
