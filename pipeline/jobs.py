@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import articles as articles_module
 from . import calendar, load, seeds, sqlfiles, warehouse
+from . import stocks as stock_prices
 from .checks import CheckResult, claims, integrity, quality
 from .checks import sources as source_checks
 from .errors import PipelineError
@@ -59,7 +60,9 @@ class IntegrityFailure(PipelineError):
 
 def read_seeds(seeds_dir: Path, *, today: date | None = None) -> dict[str, pd.DataFrame]:
     """Validate every seed file (no date after ``today``); table name -> frame ready to load."""
-    return {spec.table: seeds.read_seed(seeds_dir, spec, today=today) for spec in seeds.SEEDS}
+    frames = {spec.table: seeds.read_seed(seeds_dir, spec, today=today) for spec in seeds.SEEDS}
+    seeds.check_offers_listed(seeds_dir, frames)
+    return frames
 
 
 def snapshot_prices(settings: Settings, registry: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -111,14 +114,21 @@ def _assert_integrity(con) -> list[CheckResult]:
 def _write(settings: Settings, outcome: Outcome, command: str, *,
            seed_frames: dict[str, pd.DataFrame] | None = None,
            prices: list[tuple[str, dict[str, pd.DataFrame]]] = (),
-           evaluate: bool = False) -> None:
-    """One build: replace seeds, upsert each (source, frames) in order, check, publish."""
+           stocks: bool = False, evaluate: bool = False) -> None:
+    """One build: replace seeds, load the bundled stock prices (``stocks``), upsert each
+    (source, frames) in order, check, publish."""
     ledger = articles_module.read_all(settings.seeds_dir) if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
                          migrated=outcome.migrated) as con:
         calendar.sync(con, settings.clock())
         for table, frame in (seed_frames or {}).items():
             outcome.seeds[table] = load.replace_seed(con, table, seeds.frame_for_table(frame))
+        if stocks:
+            stock_loads, results = stock_prices.load_bundled(
+                con, settings.seeds_dir, today=settings.today(), run_id=outcome.run_id,
+                command=command)
+            outcome.notes += [s.describe() for s in stock_loads]
+            outcome.loads += results
         for source, frames in prices:
             if frames:
                 batch = pd.concat(frames.values(), ignore_index=True)
@@ -196,7 +206,8 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
             outcome.source_used = "snapshot"
     else:
         outcome.source_used = "snapshot"
-    _write(settings, outcome, "run", seed_frames=seed_frames, prices=prices, evaluate=True)
+    _write(settings, outcome, "run", seed_frames=seed_frames, prices=prices, stocks=True,
+           evaluate=True)
     outcome.notes += _missing_data_notes(registry, {s for _, f in prices for s in f})
     return outcome
 
@@ -288,7 +299,7 @@ def load_seeds(settings: Settings) -> Outcome:
     articles_module.read_all(settings.seeds_dir)
     outcome.source_used = "snapshot"
     _write(settings, outcome, "load-seeds", seed_frames=seed_frames,
-           prices=[("snapshot", snapshot)])
+           prices=[("snapshot", snapshot)], stocks=True)
     return outcome
 
 

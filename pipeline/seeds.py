@@ -237,5 +237,80 @@ INDEX_CONSTITUENTS = SeedSpec(
     optional=True,  # no sourced constituent list exists for the bundled indexes
 )
 
+
+
+def _offer_range_ordered(path: Path, frame: pd.DataFrame) -> None:
+    bad = frame["offer_price_high"].notna() & (frame["offer_price_low"] > frame["offer_price_high"])
+    fail_first(path, frame, bad, "offer_price_high",
+               lambda r: f"{r['offer_price_high']} is below offer_price_low "
+                         f"{r['offer_price_low']}")
+
+
+def _positive(*columns: str) -> Callable[[Path, pd.DataFrame], None]:
+    def rule(path: Path, frame: pd.DataFrame) -> None:
+        for col in columns:
+            fail_first(path, frame, frame[col].notna() & (frame[col] <= 0), col,
+                       lambda r, c=col: f"{r[c]} is not a positive number")
+    return rule
+
+
+IPO_OFFERS = SeedSpec(
+    file="ipo_offers.csv",
+    table="ipo_offers",
+    columns=(
+        Column("stock_code", "code5", required=True),
+        Column("listing_date", "date", required=True),
+        Column("name_en"),
+        Column("board"),
+        Column("offer_price", "number"),
+        Column("offer_price_low", "number"),
+        Column("offer_price_high", "number"),
+        Column("funds_raised_hkd", "number"),
+        Column("funds_raised_basis"),
+        Column("sponsors"),
+        Column("notes"),
+        Column("source", required=True),
+    ),
+    key=("stock_code", "listing_date"),
+    rules=(_positive("offer_price", "offer_price_low", "offer_price_high", "funds_raised_hkd"),
+           _offer_range_ordered),
+)
+
+
+def _tick_bands_ordered(path: Path, frame: pd.DataFrame) -> None:
+    fail_first(path, frame, frame["price_to"] <= frame["price_above"], "price_to",
+               lambda r: f"{r['price_to']} is not above price_above {r['price_above']}")
+    fail_first(path, frame, frame["tick"] <= 0, "tick",
+               lambda r: f"{r['tick']} is not a positive tick")
+
+
+HKEX_SPREAD_TABLE = SeedSpec(
+    file="hkex_spread_table.csv",
+    table="hkex_spread_table",
+    columns=(
+        Column("effective_from", "date"),
+        Column("effective_to", "date"),
+        Column("price_above", "number", required=True),
+        Column("price_to", "number", required=True),
+        Column("tick", "number", required=True),
+        Column("source", required=True),
+    ),
+    key=("effective_from", "price_above"),
+    rules=(_tick_bands_ordered,),
+)
+
 SEEDS: tuple[SeedSpec, ...] = (INDEXES, NEW_ECONOMY_LISTINGS, MARKET_EVENTS, PUBLISHED_COUNTS,
-                               INDEX_CONSTITUENTS)
+                               INDEX_CONSTITUENTS, IPO_OFFERS, HKEX_SPREAD_TABLE)
+
+
+def check_offers_listed(seeds_dir: Path, frames: dict[str, pd.DataFrame]) -> None:
+    """Every offer row must be a curated listing: (stock_code, listing_date) in
+    new_economy_listings (codes are reused, so the date is part of the key)."""
+    offers, listed = frames["ipo_offers"], frames["new_economy_listings"]
+    keys = set(zip(listed["stock_code"], listed["listing_date"], strict=True))
+    bad = pd.Series([(c, d) not in keys for c, d in
+                     zip(offers["stock_code"], offers["listing_date"], strict=True)],
+                    index=offers.index, dtype=bool)
+    fail_first(Path(seeds_dir) / IPO_OFFERS.file, offers, bad, "listing_date",
+               lambda r: f"no listing of {r['stock_code']} on {r['listing_date']} in "
+                         f"{NEW_ECONOMY_LISTINGS.file}")

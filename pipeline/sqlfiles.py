@@ -25,6 +25,21 @@ def folder(name: str) -> list[Path]:
 
 
 def apply_folder(con, name: str) -> None:
-    """Run every file of ``sql/<name>/``; each file is idempotent (IF NOT EXISTS / OR REPLACE)."""
-    for path in folder(name):
-        con.execute(query(f"{name}/{path.stem}"))
+    """Run every file of ``sql/<name>/``; each file is idempotent (IF NOT EXISTS / OR REPLACE).
+
+    A view may use a view that sorts after it: a file that names a missing object is retried
+    after the others, until a round makes no progress (then its error is raised)."""
+    import duckdb
+
+    pending = folder(name)
+    while pending:
+        deferred, error = [], None
+        for path in pending:
+            try:
+                con.execute(query(f"{name}/{path.stem}"))
+            except duckdb.CatalogException as exc:
+                deferred.append(path)
+                error = exc
+        if len(deferred) == len(pending):
+            raise error
+        pending = deferred

@@ -1,0 +1,115 @@
+"""Bundled daily stock prices (seeds/stocks/*.csv.gz) into ``stock_prices``.
+
+Each vendor file is one source and is loaded whole: read by DuckDB as text into a temporary
+stage, every rule checked there in one query (``sql/load/stock_stage_violations.sql``, which
+names the line and field of the first bad row), then the source's rows are replaced in one
+insert. A file that has not changed since its last load (same bytes, same curated listings)
+is skipped. Nothing here commits on its own: it runs inside a build (``warehouse.build``),
+so a bad file publishes nothing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from . import sqlfiles
+from .errors import InputError
+from .load import LoadResult, utc_now
+
+# source -> file under the seeds folder. Adding a bundled vendor is one line here.
+BUNDLED = {
+    "snapshot:yahoo": "stocks/yahoo.csv.gz",
+    "snapshot:stooq": "stocks/stooq.csv.gz",
+}
+COLUMNS = ("stock_code", "listing_date", "trade_date", "open", "high", "low", "close",
+           "adj_close", "volume", "price_basis")
+LISTINGS_SEED = "new_economy_listings.csv"
+
+
+@dataclass(frozen=True)
+class StockLoad:
+    source: str
+    path: Path
+    rows: int
+    listings: int
+    skipped: bool  # unchanged since the last load
+
+    def describe(self) -> str:
+        if self.skipped:
+            return (f"stocks from {self.source}: {self.path.name} unchanged, {self.rows} rows "
+                    f"of {self.listings} listings kept")
+        return f"stocks from {self.source}: {self.rows} rows of {self.listings} listings loaded"
+
+
+def _digest(path: Path, seeds_dir: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update((seeds_dir / LISTINGS_SEED).read_bytes())
+    return digest.hexdigest()
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
+            header = handle.readline().rstrip("\r\n").split(",")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"not a readable gzip-compressed CSV file ({exc})") from exc
+    if tuple(header) != COLUMNS:
+        raise InputError(path, f"header is {','.join(header)!r}; expected "
+                               f"{','.join(COLUMNS)!r}", line=1)
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    _check_header(path)
+    try:
+        # All text, in file order (the stage's rowid is the data line's index), so every rule
+        # below can name the line it failed on.
+        con.execute(sqlfiles.query("load/stock_stage"), {"path": str(path)})
+    except duckdb.Error as exc:
+        raise InputError(path, f"cannot be read as CSV: {str(exc).splitlines()[0]}") from exc
+
+
+def load_bundled(con: duckdb.DuckDBPyConnection, seeds_dir: Path, *, today: date,
+                 run_id: str, command: str) -> tuple[list[StockLoad], list[LoadResult]]:
+    """Load every bundled stock file whose content or listings changed; validate first."""
+    loads, results = [], []
+    for source, name in BUNDLED.items():
+        path = Path(seeds_dir) / name
+        if not path.exists():
+            raise InputError(path, "missing: the bundled stock prices are part of the seeds")
+        digest = _digest(path, Path(seeds_dir))
+        key = f"stocks:{source}"
+        stored = con.execute(sqlfiles.query("load/meta_get"), {"key": key}).fetchall()
+        if stored and stored[0][0] == digest:
+            rows, listings = con.execute(sqlfiles.query("load/stock_source_size"),
+                                         {"source": source}).fetchall()[0]
+            loads.append(StockLoad(source, path, rows, listings, skipped=True))
+            continue
+        started = utc_now()
+        _stage(con, path)
+        bad = con.execute(sqlfiles.query("load/stock_stage_violations"),
+                          {"source": source, "today": today}).fetchall()
+        if bad:
+            line, field, message, count = bad[0]
+            more = f" (and {count - 1} more row(s) like it)" if count > 1 else ""
+            raise InputError(path, message + more, line=line, field=field)
+        con.execute(sqlfiles.query("load/stock_delete_source"), {"source": source})
+        con.execute(sqlfiles.query("load/stock_insert_stage"),
+                    {"source": source, "loaded_at": utc_now()})
+        rows, listings, first, last = con.execute(
+            sqlfiles.query("load/stock_stage_size")).fetchall()[0]
+        con.execute(sqlfiles.query("load/meta_set"), {"key": key, "value": digest})
+        result = LoadResult("stocks", source, rows, rows, 0, 0, 0, first, last)
+        con.execute(sqlfiles.query("load/load_runs_insert"), {
+            "run_id": run_id, "command": command, "source": source, "symbol": "stocks",
+            "rows_received": rows, "rows_inserted": rows, "rows_updated": 0,
+            "rows_unchanged": 0, "rows_kept": 0, "first_date": first, "last_date": last,
+            "started_at": started, "finished_at": utc_now()})
+        loads.append(StockLoad(source, path, rows, listings, skipped=False))
+        results.append(result)
+    return loads, results

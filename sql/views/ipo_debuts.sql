@@ -1,0 +1,84 @@
+-- Each curated listing's first session, offer price and first close, and its debut return
+-- where the close can be trusted to be the price that traded. The first close comes from the
+-- as-traded (unadjusted) closes of the listing session, the best-ranked vendor first
+-- (stock_source_rank); a vendor-adjusted close stands in for first_close only where no
+-- as-traded one exists, and then debut_return is NULL. A close off HKEX's price grid, or one
+-- five times or a fifth of the offer or beyond, carries a later corporate action in the
+-- vendor's back-adjustment: NULL with that reason beats a wrong number.
+CREATE OR REPLACE VIEW ipo_debuts AS
+WITH listings AS (
+    SELECT l.stock_code, l.listing_date, l.delisting_date, l.name_en, l.tier, l.board,
+           s.session AS first_session
+    FROM new_economy_listings AS l
+    ASOF LEFT JOIN trading_sessions AS s ON s.session >= l.listing_date
+),
+
+first_rows AS (
+    SELECT
+        l.stock_code,
+        l.listing_date,
+        p.close,
+        p.price_basis,
+        p.source,
+        row_number() OVER (PARTITION BY l.stock_code, l.listing_date
+                           ORDER BY p.price_basis DESC, stock_source_rank(p.source)) AS pick
+    FROM listings AS l
+    JOIN stock_prices AS p
+        ON p.stock_code = l.stock_code AND p.listing_date = l.listing_date
+       AND p.trade_date = l.first_session
+),
+
+joined AS (
+    SELECT
+        l.*,
+        o.offer_price,
+        o.funds_raised_hkd,
+        o.notes                                 AS offer_notes,
+        o.stock_code IS NOT NULL                AS has_offer_row,
+        f.close                                 AS first_close,
+        f.price_basis,
+        f.source                                AS first_close_source,
+        on_price_grid(f.close, l.first_session) AS on_grid,
+        f.close / o.offer_price                 AS ratio
+    FROM listings AS l
+    LEFT JOIN ipo_offers AS o
+        ON o.stock_code = l.stock_code AND o.listing_date = l.listing_date
+    LEFT JOIN first_rows AS f
+        ON f.stock_code = l.stock_code AND f.listing_date = l.listing_date AND f.pick = 1
+),
+
+final AS (
+    SELECT
+        stock_code, listing_date, delisting_date, name_en, tier, board, first_session,
+        offer_price, funds_raised_hkd, first_close, price_basis, first_close_source,
+        CASE
+            WHEN offer_price IS NULL OR first_close IS NULL OR price_basis <> 'unadjusted'
+                 OR NOT coalesce(on_grid, false) OR ratio >= 5 OR ratio <= 0.2 THEN NULL
+            ELSE (ratio - 1) * 100
+        END AS debut_return,
+        CASE
+            WHEN NOT has_offer_row THEN 'no offer row: the offer sources do not cover this listing'
+            WHEN offer_price IS NULL THEN 'no offer price' || coalesce(' (' || offer_notes || ')', '')
+            WHEN first_close IS NULL THEN format('no close on the listing session {}', first_session)
+            WHEN price_basis <> 'unadjusted' THEN
+                format('the only close on the listing session is vendor-adjusted ({}), not the '
+                       'price that traded', first_close_source)
+            WHEN on_grid IS NULL THEN
+                format('first close {} is outside HKEX''s spread table', first_close)
+            WHEN NOT on_grid THEN
+                format('first close {} ({}) is not a price HKEX''s spread table allows on {}: '
+                       'the vendor scaled it for a later corporate action', first_close,
+                       first_close_source, first_session)
+            WHEN ratio >= 5 OR ratio <= 0.2 THEN
+                format('first close {} ({}) is {:.2f} times the offer {}: taken as a later '
+                       'split or consolidation in the vendor''s back-adjustment', first_close,
+                       first_close_source, ratio, offer_price)
+            ELSE format('{} closed {} on {} against the offer {}', first_close_source,
+                        first_close, first_session, offer_price)
+        END AS debut_note
+    FROM joined
+)
+
+SELECT * FROM final ORDER BY listing_date, stock_code;
+
+COMMENT ON VIEW ipo_debuts IS 'One row per curated listing: first session, offer and first close, and debut_return (percent) where the first close is an as-traded price; debut_note says why not otherwise.';

@@ -1,0 +1,142 @@
+-- Each curated listing's returns at fixed horizons: 20, 60, 120, 250 and 500 XHKG sessions
+-- after the listing session (session 0) and at the latest session its vendor has, one row a
+-- listing and horizon (ipo_performance puts them side by side). Percent: 2.5 means +2.5%.
+--
+-- Series: a return is a ratio of two closes of one vendor's series, so both sit on the same
+-- basis (an adjusted series gives a total return, an as-traded one a price return). Of the
+-- vendors with a close on the listing session, the one whose data reaches furthest is used,
+-- ties by stock_source_rank. A stock with no row on a horizon's session (suspended) takes its
+-- last close on or before it, and the row says it is stale. A horizon after the vendor's last
+-- day, or on or after the delisting date, is not reached: NULL with the reason.
+-- From the offer: (1 + debut) * (1 + return from the first close) - 1, so a vendor's later
+-- adjustment never enters it; NULL where debut_return is NULL.
+-- Benchmarks: the HSI's and HSTECH's close-to-close return over the same sessions; excess is
+-- the difference in percentage points.
+CREATE OR REPLACE VIEW ipo_horizon_returns AS
+WITH vendors AS (
+    SELECT source, max(trade_date) AS vendor_end FROM stock_prices GROUP BY source
+),
+
+series AS (
+    SELECT stock_code, listing_date, source, min(trade_date) AS first_date,
+           max(trade_date) AS last_date
+    FROM stock_prices
+    GROUP BY ALL
+),
+
+chosen AS (
+    SELECT
+        d.stock_code, d.listing_date, d.delisting_date, d.first_session, d.debut_return,
+        s.source AS series_source, s.last_date AS series_last_date, v.vendor_end
+    FROM ipo_debuts AS d
+    JOIN series AS s
+        ON s.stock_code = d.stock_code AND s.listing_date = d.listing_date
+       AND s.first_date = d.first_session
+    JOIN vendors AS v ON v.source = s.source
+    QUALIFY row_number() OVER (PARTITION BY d.stock_code, d.listing_date
+                               ORDER BY v.vendor_end DESC, stock_source_rank(s.source)) = 1
+),
+
+horizons AS (
+    SELECT * FROM (VALUES ('20s', 20, 1), ('60s', 60, 2), ('120s', 120, 3), ('250s', 250, 4),
+                          ('500s', 500, 5), ('latest', NULL, 6)) AS h (horizon, sessions, ord)
+),
+
+targets AS (
+    SELECT
+        c.*,
+        h.horizon,
+        h.ord,
+        CASE
+            WHEN h.sessions IS NOT NULL THEN n.session
+            WHEN c.delisting_date IS NOT NULL AND c.delisting_date <= c.vendor_end
+                THEN c.series_last_date
+            ELSE c.vendor_end
+        END AS horizon_date
+    FROM chosen AS c
+    CROSS JOIN horizons AS h
+    JOIN trading_sessions AS z ON z.session = c.first_session
+    LEFT JOIN trading_sessions AS n ON n.session_no = z.session_no + h.sessions
+),
+
+reached AS (
+    SELECT
+        *,
+        horizon_date IS NOT NULL AND horizon_date <= vendor_end
+            AND (delisting_date IS NULL OR horizon_date < delisting_date) AS is_reached
+    FROM targets
+),
+
+closes AS (
+    SELECT
+        r.*,
+        p.trade_date AS close_date,
+        p.close      AS horizon_close,
+        f.close      AS series_first_close
+    FROM reached AS r
+    ASOF LEFT JOIN stock_prices AS p
+        ON p.stock_code = r.stock_code AND p.listing_date = r.listing_date
+       AND p.source = r.series_source AND p.trade_date <= r.horizon_date
+    JOIN stock_prices AS f
+        ON f.stock_code = r.stock_code AND f.listing_date = r.listing_date
+       AND f.source = r.series_source AND f.trade_date = r.first_session
+),
+
+benchmarks AS (
+    SELECT
+        c.*,
+        hsi0.close AS hsi_first, hsi1.close AS hsi_close,
+        tech0.close AS hstech_first, tech1.close AS hstech_close
+    FROM closes AS c
+    LEFT JOIN prices AS hsi0 ON hsi0.symbol = '^HSI' AND hsi0.trade_date = c.first_session
+    LEFT JOIN prices AS hsi1 ON hsi1.symbol = '^HSI' AND hsi1.trade_date = c.horizon_date
+    LEFT JOIN prices AS tech0 ON tech0.symbol = 'HSTECH.HK' AND tech0.trade_date = c.first_session
+    LEFT JOIN prices AS tech1 ON tech1.symbol = 'HSTECH.HK' AND tech1.trade_date = c.horizon_date
+),
+
+returns AS (
+    SELECT
+        *,
+        CASE WHEN is_reached THEN (horizon_close / series_first_close - 1) * 100 END
+            AS return_from_first_close,
+        CASE WHEN is_reached THEN (hsi_close / hsi_first - 1) * 100 END AS hsi_return,
+        CASE WHEN is_reached THEN (hstech_close / hstech_first - 1) * 100 END AS hstech_return
+    FROM benchmarks
+),
+
+final AS (
+    SELECT
+        stock_code,
+        listing_date,
+        horizon,
+        ord                                                       AS horizon_order,
+        CASE WHEN is_reached THEN horizon_date END                AS horizon_date,
+        series_source,
+        CASE WHEN is_reached THEN close_date END                  AS close_date,
+        CASE WHEN is_reached THEN horizon_close END               AS close,
+        return_from_first_close,
+        ((1 + debut_return / 100) * (1 + return_from_first_close / 100) - 1) * 100
+                                                                  AS return_from_offer,
+        hsi_return,
+        hstech_return,
+        return_from_first_close - hsi_return                      AS excess_vs_hsi,
+        return_from_first_close - hstech_return                   AS excess_vs_hstech,
+        is_reached AND close_date < horizon_date                  AS stale,
+        CASE
+            WHEN horizon_date IS NULL THEN 'horizon beyond the calendar'
+            WHEN delisting_date IS NOT NULL AND horizon_date >= delisting_date
+                THEN format('delisted {} before the horizon session {}', delisting_date,
+                            horizon_date)
+            WHEN horizon_date > vendor_end
+                THEN format('not reached: {} data ends {}, the horizon session is {}',
+                            series_source, vendor_end, horizon_date)
+            WHEN close_date < horizon_date
+                THEN format('stale: no trade on {}, last close {} on {}', horizon_date,
+                            horizon_close, close_date)
+        END                                                       AS note
+    FROM returns
+)
+
+SELECT * FROM final ORDER BY listing_date, stock_code, horizon_order;
+
+COMMENT ON VIEW ipo_horizon_returns IS 'Per curated listing and horizon (20s, 60s, 120s, 250s, 500s, latest): returns in percent from the first close and the offer, the HSI and HSTECH over the same sessions, excess in points; stale and unreached horizons say so in note.';

@@ -1,0 +1,149 @@
+-- One row per curated listing: offer facts, first close and debut, and returns at 20, 60,
+-- 120, 250 and 500 sessions and at the latest session, against the HSI and HSTECH (percent;
+-- 2.5 means +2.5%). The rules are in ipo_debuts (which close is a trusted debut) and
+-- ipo_horizon_returns (which series, stale and unreached horizons); this view lays them out.
+-- Column names are an interface: analysts and CI query them.
+CREATE OR REPLACE VIEW ipo_performance AS
+WITH wide AS (
+    SELECT
+        stock_code,
+        listing_date,
+        any_value(series_source) AS series_source,
+        max(horizon_date) FILTER (WHERE horizon = '20s') AS date_20s,
+        max(return_from_offer) FILTER (WHERE horizon = '20s') AS return_from_offer_20s,
+        max(return_from_first_close) FILTER (WHERE horizon = '20s') AS return_from_first_close_20s,
+        max(hsi_return) FILTER (WHERE horizon = '20s') AS hsi_return_20s,
+        max(hstech_return) FILTER (WHERE horizon = '20s') AS hstech_return_20s,
+        max(excess_vs_hsi) FILTER (WHERE horizon = '20s') AS excess_vs_hsi_20s,
+        max(excess_vs_hstech) FILTER (WHERE horizon = '20s') AS excess_vs_hstech_20s,
+        max(horizon_date) FILTER (WHERE horizon = '60s') AS date_60s,
+        max(return_from_offer) FILTER (WHERE horizon = '60s') AS return_from_offer_60s,
+        max(return_from_first_close) FILTER (WHERE horizon = '60s') AS return_from_first_close_60s,
+        max(hsi_return) FILTER (WHERE horizon = '60s') AS hsi_return_60s,
+        max(hstech_return) FILTER (WHERE horizon = '60s') AS hstech_return_60s,
+        max(excess_vs_hsi) FILTER (WHERE horizon = '60s') AS excess_vs_hsi_60s,
+        max(excess_vs_hstech) FILTER (WHERE horizon = '60s') AS excess_vs_hstech_60s,
+        max(horizon_date) FILTER (WHERE horizon = '120s') AS date_120s,
+        max(return_from_offer) FILTER (WHERE horizon = '120s') AS return_from_offer_120s,
+        max(return_from_first_close) FILTER (WHERE horizon = '120s') AS return_from_first_close_120s,
+        max(hsi_return) FILTER (WHERE horizon = '120s') AS hsi_return_120s,
+        max(hstech_return) FILTER (WHERE horizon = '120s') AS hstech_return_120s,
+        max(excess_vs_hsi) FILTER (WHERE horizon = '120s') AS excess_vs_hsi_120s,
+        max(excess_vs_hstech) FILTER (WHERE horizon = '120s') AS excess_vs_hstech_120s,
+        max(horizon_date) FILTER (WHERE horizon = '250s') AS date_250s,
+        max(return_from_offer) FILTER (WHERE horizon = '250s') AS return_from_offer_250s,
+        max(return_from_first_close) FILTER (WHERE horizon = '250s') AS return_from_first_close_250s,
+        max(hsi_return) FILTER (WHERE horizon = '250s') AS hsi_return_250s,
+        max(hstech_return) FILTER (WHERE horizon = '250s') AS hstech_return_250s,
+        max(excess_vs_hsi) FILTER (WHERE horizon = '250s') AS excess_vs_hsi_250s,
+        max(excess_vs_hstech) FILTER (WHERE horizon = '250s') AS excess_vs_hstech_250s,
+        max(horizon_date) FILTER (WHERE horizon = '500s') AS date_500s,
+        max(return_from_offer) FILTER (WHERE horizon = '500s') AS return_from_offer_500s,
+        max(return_from_first_close) FILTER (WHERE horizon = '500s') AS return_from_first_close_500s,
+        max(hsi_return) FILTER (WHERE horizon = '500s') AS hsi_return_500s,
+        max(hstech_return) FILTER (WHERE horizon = '500s') AS hstech_return_500s,
+        max(excess_vs_hsi) FILTER (WHERE horizon = '500s') AS excess_vs_hsi_500s,
+        max(excess_vs_hstech) FILTER (WHERE horizon = '500s') AS excess_vs_hstech_500s,
+        max(horizon_date) FILTER (WHERE horizon = 'latest') AS date_latest,
+        max(return_from_offer) FILTER (WHERE horizon = 'latest') AS return_from_offer_latest,
+        max(return_from_first_close) FILTER (WHERE horizon = 'latest') AS return_from_first_close_latest,
+        max(hsi_return) FILTER (WHERE horizon = 'latest') AS hsi_return_latest,
+        max(hstech_return) FILTER (WHERE horizon = 'latest') AS hstech_return_latest,
+        max(excess_vs_hsi) FILTER (WHERE horizon = 'latest') AS excess_vs_hsi_latest,
+        max(excess_vs_hstech) FILTER (WHERE horizon = 'latest') AS excess_vs_hstech_latest,
+        string_agg(horizon || ': ' || note, '; ' ORDER BY horizon_order)
+            FILTER (WHERE stale) AS stale_note
+    FROM ipo_horizon_returns
+    GROUP BY stock_code, listing_date
+),
+
+vendors AS (
+    SELECT source, max(trade_date) AS vendor_end FROM stock_prices GROUP BY source
+),
+
+stored AS (
+    SELECT stock_code, listing_date, min(trade_date) AS first_date, max(trade_date) AS last_date,
+           string_agg(DISTINCT source, ', ' ORDER BY source) AS sources
+    FROM stock_prices
+    GROUP BY stock_code, listing_date
+),
+
+series_basis AS (
+    SELECT w.stock_code, w.listing_date, p.price_basis
+    FROM wide AS w
+    JOIN ipo_debuts AS d ON d.stock_code = w.stock_code AND d.listing_date = w.listing_date
+    JOIN stock_prices AS p
+        ON p.stock_code = w.stock_code AND p.listing_date = w.listing_date
+       AND p.source = w.series_source AND p.trade_date = d.first_session
+),
+
+coverage AS (
+    SELECT
+        d.stock_code,
+        d.listing_date,
+        CASE
+            WHEN w.series_source IS NOT NULL THEN 'priced'
+            WHEN s.stock_code IS NOT NULL THEN 'no first close'
+            WHEN d.stock_code LIKE '08%' THEN 'no prices: GEM code'
+            WHEN d.listing_date > (SELECT max(vendor_end) FROM vendors)
+                THEN 'no prices: listed after the data ends'
+            ELSE 'no prices: no vendor has the code'
+        END AS coverage,
+        CASE
+            WHEN w.series_source IS NOT NULL THEN
+                format('returns from {} ({} on the listing session); stored: {}, {}..{}',
+                       w.series_source, b.price_basis, s.sources, s.first_date, s.last_date)
+            WHEN s.stock_code IS NOT NULL THEN
+                format('no close on the listing session {}: {} start on {}', d.first_session,
+                       s.sources, s.first_date)
+            ELSE
+                'no stored prices' || coalesce(
+                    ': listed ' || d.listing_date || ', after '
+                    || (SELECT string_agg(v.source || ' ends ' || v.vendor_end, ' and '
+                                          ORDER BY v.source)
+                        FROM vendors AS v WHERE v.vendor_end < d.listing_date), '')
+                || CASE WHEN d.stock_code LIKE '08%'
+                        THEN '; a GEM code, which no bundled vendor covers' ELSE '' END
+        END AS coverage_note
+    FROM ipo_debuts AS d
+    LEFT JOIN wide AS w ON w.stock_code = d.stock_code AND w.listing_date = d.listing_date
+    LEFT JOIN stored AS s ON s.stock_code = d.stock_code AND s.listing_date = d.listing_date
+    LEFT JOIN series_basis AS b
+        ON b.stock_code = d.stock_code AND b.listing_date = d.listing_date
+),
+
+final AS (
+    SELECT
+        d.stock_code,
+        d.listing_date,
+        d.name_en,
+        d.tier,
+        d.board,
+        d.delisting_date,
+        d.offer_price,
+        d.funds_raised_hkd,
+        d.first_session,
+        d.first_close,
+        d.price_basis,
+        d.first_close_source,
+        d.debut_return,
+        d.debut_note,
+        w.series_source,
+        w.* EXCLUDE (stock_code, listing_date, series_source, stale_note),
+        w.return_from_offer_latest < 0 AS below_offer_now,
+        c.coverage,
+        c.coverage_note,
+        w.stale_note
+    FROM ipo_debuts AS d
+    LEFT JOIN wide AS w ON w.stock_code = d.stock_code AND w.listing_date = d.listing_date
+    JOIN coverage AS c ON c.stock_code = d.stock_code AND c.listing_date = d.listing_date
+)
+
+SELECT * FROM final ORDER BY listing_date, stock_code;
+
+COMMENT ON VIEW ipo_performance IS 'One row per curated listing: offer, first close, debut_return and returns (percent) from the offer and the first close at 20/60/120/250/500 sessions and the latest, with the HSI''s and HSTECH''s return over the same sessions and the excess over each; NULL with the reason where the data cannot support a number (debut_note, coverage_note, ipo_horizon_returns.note).';
+COMMENT ON COLUMN ipo_performance.debut_return IS 'First close against the offer price, percent; NULL unless the first close is an as-traded price (see debut_note).';
+COMMENT ON COLUMN ipo_performance.first_close IS 'Close on the listing session: as traded where any vendor has it so, else vendor-adjusted (price_basis says which).';
+COMMENT ON COLUMN ipo_performance.price_basis IS 'Basis of first_close: unadjusted (as traded) or adjusted (scaled by the vendor).';
+COMMENT ON COLUMN ipo_performance.below_offer_now IS 'The latest return from the offer is negative; NULL where it is unknown.';
+COMMENT ON COLUMN ipo_performance.coverage IS 'priced; no first close; or no prices with the category of why.';
