@@ -224,11 +224,13 @@ def _print_checks(outcome) -> None:
     print("checks:")
     width = max((len(c.name) for c in outcome.checks), default=10)
     for c in outcome.checks:
-        print(f"  {'PASS' if c.ok else 'FAIL'}  {c.name:<{width}}  {c.detail}")
+        label = "FAIL" if not c.ok else "WARN" if c.warning else "PASS"
+        print(f"  {label}  {c.name:<{width}}  {c.detail}")
     failed = sum(not c.ok for c in outcome.checks)
     changed = sum(c.changed for c in outcome.claims)
+    warned = sum(c.ok and c.warning for c in outcome.checks)
     print(f"{len(outcome.checks) - failed + len(outcome.claims) - changed} passed, "
-          f"{failed + changed} failed")
+          f"{failed + changed} failed" + (f" ({warned} with warnings)" if warned else ""))
 
 
 def cmd_run(settings, args) -> int:

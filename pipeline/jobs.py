@@ -151,6 +151,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
         outcome.checks = integrity.run(con)
     outcome.checks += freshness(con, settings)
     outcome.checks += source_checks.reconcile(con) + source_checks.coverage(con)
+    outcome.checks += source_checks.reconcile_stocks(con)
     outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
     outcome.articles = ledger
     checked = articles_module.all_claims(ledger)

@@ -10,6 +10,7 @@ class CheckResult:
     name: str
     ok: bool
     detail: str
+    warning: bool = False  # worth a look, never a failure (ok stays True)
 
     def as_dict(self) -> dict:
         return asdict(self)

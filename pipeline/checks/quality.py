@@ -66,6 +66,8 @@ def table_batches(today: date | None = None) -> list[Batch]:
         Batch("prices_sessions", query="quality/missing_sessions"),
         Batch("new_economy_listings", query="quality/new_economy_listings_batch",
               parameters={"today_yyyymmdd": int(today.strftime("%Y%m%d"))}),
+        Batch("stock_prices", query="quality/stock_prices_batch"),
+        Batch("stock_moves", query="quality/stock_moves"),
     ]
 
 
@@ -174,12 +176,23 @@ class Validation:
                     self.con.execute(sqlfiles.query("load/dq_validation_insert"), {
                         "suite": batch.suite, "cache_key": self.keys[i], "success": success,
                         "detail": detail, "validated_at": utc_now()})
-                results.append(CheckResult(f"gx:{batch.suite}", success, detail))
             else:
                 success, detail = self.stored[i]
-                results.append(CheckResult(f"gx:{batch.suite}", success,
-                                           f"{detail} (stored result, batch unchanged)"))
+                detail = f"{detail} (stored result, batch unchanged)"
+            results.append(_result(batch, success, detail))
         return results
+
+
+def _result(batch: Batch, success: bool, detail: str) -> CheckResult:
+    """A suite whose meta says severity "warning" lists what it found but never fails."""
+    if suite_severity(batch.suite) == "warning":
+        return CheckResult(f"gx:{batch.suite}", True, detail, warning=not success)
+    return CheckResult(f"gx:{batch.suite}", success, detail)
+
+
+def suite_severity(name: str) -> str:
+    meta = json.loads(suite_path(name).read_text(encoding="utf-8")).get("meta", {})
+    return meta.get("severity", "error")
 
 
 def validate(con: duckdb.DuckDBPyConnection, batches: list[Batch], *, store: bool

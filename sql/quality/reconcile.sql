@@ -1,4 +1,4 @@
--- Per symbol observed by two or more sources: days compared, and the disagreements beyond the
+-- Per index symbol observed by two or more sources: days compared, and the disagreements beyond the
 -- tolerance (source_disagreements), undocumented ones listed with their values.
 WITH shared_days AS (
     SELECT symbol, trade_date
@@ -26,6 +26,7 @@ disagreements AS (
                           close_a, source_b, close_b, diff_pct), '; ' ORDER BY trade_date)
             FILTER (WHERE documented_reason IS NULL)           AS examples
     FROM source_disagreements
+    WHERE measure = 'close'
     GROUP BY symbol
 )
 

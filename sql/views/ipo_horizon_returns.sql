@@ -7,7 +7,8 @@
 -- vendors with a close on the listing session, the one whose data reaches furthest is used,
 -- ties by stock_source_rank. A stock with no row on a horizon's session (suspended) takes its
 -- last close on or before it, and the row says it is stale. A horizon after the vendor's last
--- day, or on or after the delisting date, is not reached: NULL with the reason.
+-- day, or on or after the delisting date, is not reached: NULL with the reason. A window that
+-- holds a daily move beyond +/-80% (stock_large_moves) is not computed: NULL with the jump.
 -- From the offer: (1 + debut) * (1 + return from the first close) - 1, so a vendor's later
 -- adjustment never enters it; NULL where debut_return is NULL.
 -- Benchmarks: the HSI's and HSTECH's close-to-close return over the same sessions; excess is
@@ -82,12 +83,30 @@ closes AS (
        AND f.source = r.series_source AND f.trade_date = r.first_session
 ),
 
+jumps AS (
+    -- the first daily move beyond +/-80% inside each window, in the series used
+    SELECT
+        c.stock_code, c.listing_date, c.horizon,
+        min(m.trade_date)                       AS jump_date,
+        arg_min(m.move_pct, m.trade_date)       AS jump_pct
+    FROM closes AS c
+    JOIN stock_large_moves AS m
+        ON m.stock_code = c.stock_code AND m.listing_date = c.listing_date
+       AND m.source = c.series_source
+       AND m.trade_date > c.first_session AND m.trade_date <= c.horizon_date
+    GROUP BY ALL
+),
+
 benchmarks AS (
     SELECT
         c.*,
         hsi0.close AS hsi_first, hsi1.close AS hsi_close,
-        tech0.close AS hstech_first, tech1.close AS hstech_close
+        tech0.close AS hstech_first, tech1.close AS hstech_close,
+        j.jump_date, j.jump_pct
     FROM closes AS c
+    LEFT JOIN jumps AS j
+        ON j.stock_code = c.stock_code AND j.listing_date = c.listing_date
+       AND j.horizon = c.horizon
     LEFT JOIN prices AS hsi0 ON hsi0.symbol = '^HSI' AND hsi0.trade_date = c.first_session
     LEFT JOIN prices AS hsi1 ON hsi1.symbol = '^HSI' AND hsi1.trade_date = c.horizon_date
     LEFT JOIN prices AS tech0 ON tech0.symbol = 'HSTECH.HK' AND tech0.trade_date = c.first_session
@@ -97,8 +116,8 @@ benchmarks AS (
 returns AS (
     SELECT
         *,
-        CASE WHEN is_reached THEN (horizon_close / series_first_close - 1) * 100 END
-            AS return_from_first_close,
+        CASE WHEN is_reached AND jump_date IS NULL
+             THEN (horizon_close / series_first_close - 1) * 100 END AS return_from_first_close,
         CASE WHEN is_reached THEN (hsi_close / hsi_first - 1) * 100 END AS hsi_return,
         CASE WHEN is_reached THEN (hstech_close / hstech_first - 1) * 100 END AS hstech_return
     FROM benchmarks
@@ -130,6 +149,10 @@ final AS (
             WHEN horizon_date > vendor_end
                 THEN format('not reached: {} data ends {}, the horizon session is {}',
                             series_source, vendor_end, horizon_date)
+            WHEN jump_date IS NOT NULL
+                THEN format('not computed: {} moved {:+.1f}% on {}, a jump that may be a '
+                            'share consolidation or split the vendor did not adjust for',
+                            series_source, jump_pct, jump_date)
             WHEN close_date < horizon_date
                 THEN format('stale: no trade on {}, last close {} on {}', horizon_date,
                             horizon_close, close_date)

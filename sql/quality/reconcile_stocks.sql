@@ -1,0 +1,24 @@
+-- Stock vendors against each other: listing-days two vendors both hold, and how many of them
+-- disagree beyond the tolerance of source_disagreements (measure daily_return), with examples.
+WITH shared AS (
+    SELECT stock_code, listing_date, trade_date
+    FROM stock_prices
+    GROUP BY ALL
+    HAVING count(*) > 1
+),
+
+disagreements AS (
+    SELECT symbol, listing_date, trade_date, source_a, source_b, diff_pct, documented_reason
+    FROM source_disagreements
+    WHERE measure = 'daily_return'
+)
+
+SELECT
+    (SELECT count(*) FROM shared)                                   AS days,
+    (SELECT count(DISTINCT (stock_code, listing_date)) FROM shared) AS listings,
+    count(*)                                                        AS disagreeing,
+    count(DISTINCT (symbol, listing_date))                          AS disagreeing_listings,
+    string_agg(format('{} {} {:+.2f} points', symbol, trade_date, diff_pct), '; '
+               ORDER BY abs(diff_pct) DESC) FILTER (WHERE documented_reason IS NULL)
+                                                                    AS examples
+FROM disagreements

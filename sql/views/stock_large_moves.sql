@@ -1,0 +1,24 @@
+-- Daily moves beyond +/-80% in one vendor's series of a listing (close against the previous
+-- stored close of the same series). Stocks move more than indexes, so check lists these as
+-- warnings (suite stock_moves); a return whose window holds one is not computed
+-- (ipo_horizon_returns), because such a jump is as often a share consolidation or split the
+-- vendor did not adjust for as a real move, and the data cannot tell which.
+CREATE OR REPLACE VIEW stock_large_moves AS
+WITH moves AS (
+    SELECT
+        stock_code, listing_date, source, trade_date, close,
+        lag(close) OVER w       AS prev_close,
+        lag(trade_date) OVER w  AS prev_date
+    FROM stock_prices
+    WINDOW w AS (PARTITION BY stock_code, listing_date, source ORDER BY trade_date)
+),
+
+final AS (
+    SELECT *, (close / prev_close - 1) * 100 AS move_pct
+    FROM moves
+    WHERE abs(close / prev_close - 1) > 0.8
+)
+
+SELECT * FROM final ORDER BY stock_code, listing_date, source, trade_date;
+
+COMMENT ON VIEW stock_large_moves IS 'Daily moves beyond +/-80% within one vendor''s series of a listing: warnings in check (gx:stock_moves); returns over a window that holds one are NULL in ipo_horizon_returns.';
