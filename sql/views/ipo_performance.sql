@@ -101,7 +101,8 @@ coverage AS (
                     ': listed ' || d.listing_date || ', after '
                     || (SELECT string_agg(v.source || ' ends ' || v.vendor_end, ' and '
                                           ORDER BY v.source)
-                        FROM vendors AS v WHERE v.vendor_end < d.listing_date), '')
+                        FROM vendors AS v WHERE v.vendor_end < d.listing_date),
+                    ': no vendor has prices for ' || d.stock_code || ' in this listing period')
                 || CASE WHEN d.stock_code LIKE '08%'
                         THEN '; a GEM code, which no bundled vendor covers' ELSE '' END
         END AS coverage_note
