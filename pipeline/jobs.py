@@ -248,12 +248,14 @@ def publish_prices(settings: Settings, outcome: Outcome,
     suites and records the verdicts in ``claim_results`` (under ``outcome.run_id``), so a
     refresh loads, checks and publishes once; a failed check is in ``outcome`` (the data is
     published all the same, as by ``run``). An evaluated first build (no warehouse yet) loads
-    the curated seed tables too, as ``run`` would, so the claims have their data.
+    the curated seed tables and the bundled stock prices too, as ``run`` would, so the claims
+    and the IPO views have their data.
     """
     seed_frames = None
-    if evaluate and not settings.warehouse.exists():
+    first = evaluate and not settings.warehouse.exists()
+    if first:
         seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
-    _write(settings, outcome, command, seed_frames=seed_frames, prices=prices,
+    _write(settings, outcome, command, seed_frames=seed_frames, prices=prices, stocks=first,
            evaluate=evaluate)
     return outcome
 
