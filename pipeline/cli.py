@@ -37,9 +37,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", parents=[common, seeds],
                        help="load seeds and prices, run every check, publish",
-                       description="The main job: validate and load the curated seeds and the "
-                                   "price history, publish the warehouse atomically, then run "
-                                   "every check. Exit 1 if a check fails.")
+                       description="The main job: validate and load the curated seeds, the "
+                                   "index price history and the bundled stock prices "
+                                   "(seeds/stocks/, skipped while unchanged), publish the "
+                                   "warehouse atomically, then run every check. Exit 1 if a "
+                                   "check fails.")
     p.add_argument("--source", choices=["auto", "snapshot", "live", "hkex", "yahoo"],
                    default="auto",
                    help="auto (default): the live sources (HKEX and Yahoo) when reachable, "
@@ -80,10 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("load-seeds", parents=[common, seeds],
                    help="validate and load the seed tables and the bundled price snapshot",
                    description="Validate every file in the seeds folder (seed tables, "
-                               "snapshot price files, every article's article.toml and "
-                               "claims.csv), replace the seed tables "
-                               "and upsert the snapshot prices; any problem rejects the whole "
-                               "load, naming file, line and column, and exits 2.")
+                               "snapshot price files, the bundled stock prices, every "
+                               "article's article.toml and claims.csv), replace the seed "
+                               "tables, upsert the snapshot prices and replace each changed "
+                               "stock file's rows; any problem rejects the whole load, naming "
+                               "file, line and column, and exits 2.")
 
     p = sub.add_parser("check", parents=[common, seeds],
                        help="run integrity checks, data-quality suites and the claim ledgers",
