@@ -7,6 +7,10 @@ Nothing here knows an article: every section, chart and table comes from an arti
 numbers (reference lines, highlighted values, labels) come from that metadata too. ``build``
 takes the claim results and checks it renders, whether they were just computed or read back
 from ``claim_results``.
+
+One section is not an article's: IPO performance (``_ipo_section``), the cohort table, its two
+charts, the best and worst listings by one-year excess over the HSI, and what the IPO data
+covers and lacks, each from its own query in ``sql/report/ipo_*.sql`` over the ``ipo_*`` views.
 """
 
 from __future__ import annotations
@@ -28,6 +32,24 @@ TIER_COLOURS = {"core": "#1f77b4", "broad": "#2ca02c", "new_consumer": "#ff7f0e"
                 "none": "#c7c7c7"}
 HIGHLIGHT_COLOURS = ["#d62728", "#ff7f0e", "#9467bd", "#8c564b"]
 BASE_COLOUR = "#1f77b4"
+MISSING = "n/a"  # what a table cell says where the data has no value
+
+# The IPO section: how ipo_cohorts names a year's total, how many listings each side of the
+# one-year excess ranking shows, and its two charts (drawn like an article's, from these specs).
+IPO_TOTAL_TIER = "all"
+IPO_RANKED = 10
+IPO_CHARTS = [
+    {"name": "median_debut_return_by_year", "kind": "grouped_bars",
+     "title": "Median debut return by listing year (first close against the offer)",
+     "query": "ipo_debut_by_year", "params": {"total_tier": IPO_TOTAL_TIER},
+     "x": "listing_year", "y": "median_debut_return", "n": "debut_n",
+     "ylabel": "median debut return, % (n: listings with one)"},
+    {"name": "median_excess_vs_hsi_250s_by_year_tier", "kind": "grouped_bars",
+     "title": "Median excess over the HSI at 250 sessions, by listing year and tier",
+     "query": "ipo_excess_by_year_tier", "x": "listing_year", "group": "tier",
+     "y": "median_excess_vs_hsi_250s", "n": "return_250s_n",
+     "ylabel": "median excess over the HSI, points (n: listings with one)"},
+]
 
 
 @dataclass
@@ -62,20 +84,14 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
     for article in articles:
         charts = []
         for spec in article.charts:
-            path = out_dir / "charts" / article.id / f"{spec['name']}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            CHARTS[spec["kind"]](con, spec, path)
-            report.charts.append(path)
-            charts.append({"title": spec["title"], "name": spec["name"],
-                           "href": path.relative_to(out_dir).as_posix(),
-                           "data_uri": "data:image/png;base64,"
-                                       + base64.b64encode(path.read_bytes()).decode("ascii")})
+            charts.append(_chart(con, spec, CHARTS, article.id, out_dir, report))
         tables = [{"title": t["title"], "note": t.get("note", ""),
                    **_table(_frame(con, t["query"], t.get("params")))} for t in article.tables]
         mine = [r for r in results if r.claim.article_id == article.id]
         sections.append({"article": article, "claims": [_claim(r) for r in mine],
                          "changed": [r.claim.id for r in mine if r.changed],
                          "charts": charts, "tables": tables})
+    ipo = _ipo_section(con, out_dir, report)
     if data_docs:
         report.data_docs = _data_docs(con, out_dir / "gx")
     coverage = _frame(con, "coverage")
@@ -88,6 +104,7 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
         "checks": [{"name": c.name, "result": "PASS" if c.ok else "FAIL", "detail": c.detail}
                    for c in checks],
         "sources": _table(_frame(con, "sources")),
+        "ipo": ipo,
         "data_docs": (report.data_docs.relative_to(out_dir).as_posix()
                       if report.data_docs else None),
     }
@@ -97,6 +114,50 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
     report.html.write_text(env.get_template("report.html.j2").render(context),
                            encoding="utf-8")
     return report
+
+
+def _chart(con, spec: dict, kinds: dict, folder: str, out_dir: Path, report: Report) -> dict:
+    """Draw one chart into charts/<folder>/<name>.png; its entry for the templates."""
+    path = out_dir / "charts" / folder / f"{spec['name']}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kinds[spec["kind"]](con, spec, path)
+    report.charts.append(path)
+    return {"title": spec["title"], "name": spec["name"],
+            "href": path.relative_to(out_dir).as_posix(),
+            "data_uri": "data:image/png;base64,"
+                        + base64.b64encode(path.read_bytes()).decode("ascii")}
+
+
+def _ipo_section(con: duckdb.DuckDBPyConnection, out_dir: Path, report: Report) -> dict:
+    """The IPO section's tables, charts and counts, every number from a ``sql/report/ipo_*``
+    query; a value the data does not have shows as ``MISSING``, never as a number."""
+    cohorts = _frame(con, "ipo_cohorts")
+    coverage = _days(_frame(con, "ipo_coverage"))
+    reasons = _frame(con, "ipo_debut_reasons")
+    ranked = _days(_frame(con, "ipo_excess_ranked", {"n": IPO_RANKED}))
+    listings = int(coverage["listings"].sum())
+    columns = [c for c in ranked.columns if c not in ("side", "ranked_of")]
+    totals = cohorts[cohorts["tier"] == IPO_TOTAL_TIER]
+    return {
+        "listings": listings,
+        "total_tier": IPO_TOTAL_TIER,
+        "ranked_n": IPO_RANKED,
+        "cohorts": _table(cohorts, missing=MISSING),
+        "years_without_debut": [int(y) for y in
+                                totals.loc[totals["debut_n"] == 0, "listing_year"]],
+        "years_without_excess": [int(y) for y in
+                                 totals.loc[totals["return_250s_n"] == 0, "listing_year"]],
+        "charts": ([_chart(con, spec, IPO_CHART_KINDS, "ipo", out_dir, report)
+                    for spec in IPO_CHARTS] if listings else []),
+        "ranked_of": int(ranked["ranked_of"].iloc[0]) if len(ranked) else 0,
+        "best": _table(ranked.loc[ranked["side"] == "best", columns], missing=""),
+        "worst": _table(ranked.loc[ranked["side"] == "worst", columns], missing=""),
+        "with_debut": int(reasons["with_debut_return"].sum()),
+        "coverage": _table(coverage, missing=MISSING),
+        "debut_reasons": _table(reasons, missing=MISSING),
+        "one_year": _table(_frame(con, "ipo_one_year_coverage"), missing=MISSING),
+        "stock_sources": _table(_days(_frame(con, "ipo_stock_sources")), missing=MISSING),
+    }
 
 
 def _environment():
@@ -117,10 +178,20 @@ def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None
     return con.execute(sqlfiles.query(f"report/{name}"), params or {}).df()
 
 
-def _table(frame: pd.DataFrame) -> dict:
-    rows = [[None if (not isinstance(v, str) and pd.isna(v)) else v for v in row]
+def _table(frame: pd.DataFrame, missing: str | None = None) -> dict:
+    """Columns and rows for the templates' table macro; NULL cells become ``missing``."""
+    rows = [[missing if (not isinstance(v, str) and pd.isna(v)) else v for v in row]
             for row in frame.itertuples(index=False)]
     return {"columns": [str(c) for c in frame.columns], "rows": rows}
+
+
+def _days(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its date columns as ISO days (a missing one stays missing)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object)
+    return frame
 
 
 def _claim(r) -> dict:
@@ -228,8 +299,50 @@ def chart_lines_with_points(con, spec: dict, path: Path) -> None:
     _save(fig, ax, spec, path)
 
 
+def chart_grouped_bars(con, spec: dict, path: Path) -> None:
+    """Bars of ``y`` over ``x``, side by side per ``group`` (one series if no ``group``), each
+    labelled with its value and its ``n`` column; a missing value is labelled as such at zero
+    rather than drawn."""
+    import matplotlib.pyplot as plt
+
+    frame = _frame(con, spec["query"], spec.get("params"))
+    group = spec.get("group")
+    groups = list(dict.fromkeys(frame[group])) if group else [None]
+    groups = [g for g in TIER_COLOURS if g in groups] + [g for g in groups if g not in TIER_COLOURS]
+    xs = list(dict.fromkeys(frame[spec["x"]]))
+    width = 0.8 / len(groups)
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    ax.axhline(0, color="black", linewidth=0.8)
+    for i, g in enumerate(groups):
+        part = frame if g is None else frame[frame[group] == g]
+        part = part.set_index(spec["x"]).reindex(xs)
+        positions = [k + (i - (len(groups) - 1) / 2) * width for k in range(len(xs))]
+        values = pd.to_numeric(part[spec["y"]], errors="coerce")
+        ax.bar(positions, values.fillna(0), width=width, label=g,
+               color=TIER_COLOURS.get(g, "#444444") if g is not None else BASE_COLOUR)
+        for pos, value, n in zip(positions, values, part[spec["n"]], strict=True):
+            n = 0 if pd.isna(n) else int(n)
+            text = f"{MISSING} (n={n})" if pd.isna(value) else f"{value:+.1f} (n={n})"
+            ax.annotate(text, (pos, 0 if pd.isna(value) else value), textcoords="offset points",
+                        xytext=(0, 3 if pd.isna(value) or value >= 0 else -3), ha="center",
+                        va="bottom" if pd.isna(value) or value >= 0 else "top",
+                        rotation=90 if group else 0, fontsize=6 if group else 8)
+    ax.set_xticks(range(len(xs)), [str(x) for x in xs])
+    drawn = pd.to_numeric(frame[spec["y"]], errors="coerce").dropna()
+    low, high = min([0.0, *drawn]), max([0.0, *drawn])
+    room = (high - low or 1) * 0.3  # space for the labels above and below the bars
+    ax.set_ylim(low - room if low < 0 else low - room / 6, high + room)
+    ax.set_ylabel(spec["ylabel"])
+    if group:
+        ax.legend(fontsize=8, ncols=len(groups))
+    _save(fig, ax, spec, path)
+
+
+# the kinds an article's metadata may name (pipeline.articles.CHART_KINDS)
 CHARTS = {"bars": chart_bars, "stacked_bars_with_line": chart_stacked_bars_with_line,
           "lines_with_points": chart_lines_with_points}
+# the kinds the report's own sections use
+IPO_CHART_KINDS = {"grouped_bars": chart_grouped_bars}
 
 
 # --- Data Docs -------------------------------------------------------------------------------

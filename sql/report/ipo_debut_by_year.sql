@@ -1,5 +1,5 @@
--- Chart: median debut return per listing year over all tiers, the bar labelled with the year
--- and how many listings have a debut return (years where none has one carry a NULL median).
+-- Chart: median debut return per listing year over all tiers, and how many listings of the
+-- year have a debut return (a year where none has one carries a NULL median).
 -- params: total_tier TEXT (the tier ipo_cohorts gives a year's total under)
 WITH years AS (
     SELECT listing_year, debut_n, median_debut_return
@@ -7,10 +7,6 @@ WITH years AS (
     WHERE tier = $total_tier
 )
 
-SELECT
-    listing_year::VARCHAR || chr(10) || 'n=' || debut_n AS year_label,
-    listing_year,
-    debut_n,
-    median_debut_return
+SELECT listing_year, debut_n, median_debut_return
 FROM years
 ORDER BY listing_year
