@@ -388,7 +388,8 @@ def test_report_renders_every_article_self_contained(built_settings, tmp_path):
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert f"charts/{article.id}/{chart['name']}.png" in md
     # the HTML carries its charts inside it, so it reads offline without the folder
-    assert html.count('src="data:image/png;base64,') == len(rep.charts) == 3
+    # (the articles' three charts, and the IPO section's two)
+    assert html.count('src="data:image/png;base64,') == len(rep.charts) == 3 + 2
     assert "<script" not in html and 'src="http' not in html
     assert "2.76" in md and "no daily values in the warehouse" in md
     docs = tmp_path / "rep" / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site"
