@@ -9,13 +9,15 @@ and imports exactly as a user's command does.
     python benchmarks/bench.py --only setup            one group (make bench-setup), merged
                                                        into an existing results.json
 
-Groups: main (gate, main job), incremental, market, orchestration, dbt (needs main), setup
-(cold installs from PyPI: the one figure that needs the network).
+Groups: main (gate, main job), incremental, market, sources, stocks (the bundled stock prices of
+issue 11), orchestration, dbt (needs main), setup (cold installs from PyPI: the one figure that
+needs the network).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -36,10 +38,17 @@ RUNS = int(os.environ.get("HKPIPE_BENCH_RUNS", "5"))
 GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
          "market_load_vs_bulk": 3.0, "market_peak_rss_gib": 3.0, "orchestration": 1.3,
          "run_vs_dbt": 1.5, "check_cached_vs_dbt": 0.5, "setup_vs_pip": 0.5,
-         "check_two_sources_vs_one": 1.15}
-GROUPS = ("main", "incremental", "market", "sources", "orchestration", "dbt", "setup")
+         "check_two_sources_vs_one": 1.15, "stocks_cold_run_vs_without": 1.5,
+         "stocks_load_vs_bulk": 3.0, "stocks_peak_rss_gib": 1.5}
+GROUPS = ("main", "incremental", "market", "sources", "stocks", "orchestration", "dbt", "setup")
 SETUP_RUNS = int(os.environ.get("HKPIPE_BENCH_SETUP_RUNS", "3"))
 FLOOR_IMPORTS = "import pandas, duckdb, great_expectations"  # what `hkpipe check` imports
+# Run in a new interpreter, so RUSAGE_CHILDREN's peak is the one command's (argv) alone.
+PEAK_RSS_PROBE = ("import resource, subprocess, sys\n"
+                  "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+                  "sys.stderr.write(done.stdout + done.stderr if done.returncode else '')\n"
+                  "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                  "sys.exit(done.returncode)")
 
 
 def env() -> dict:
@@ -61,6 +70,15 @@ def timed(cmd: list[str], cwd: Path = ROOT, extra_env: dict | None = None) -> fl
 
 def hkpipe(*args: str) -> list[str]:
     return [PY, "-m", "pipeline.cli", *args]
+
+
+def peak_rss_mib(cmd: list[str]) -> float:
+    """Peak RSS (MiB) of ``cmd`` run as the only child of a fresh interpreter."""
+    done = subprocess.run([PY, "-c", PEAK_RSS_PROBE, *cmd], cwd=ROOT, env=env(),
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(cmd)}\n{done.stderr}")
+    return int(done.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KiB on Linux
 
 
 def median(values: list[float]) -> float:
@@ -114,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_market(ratios, inputs, say)
     if "sources" in groups:
         measure_two_sources(base, seconds, ratios, inputs, say)
+    if "stocks" in groups:
+        measure_stocks(seconds, ratios, inputs, say)
     if "orchestration" in groups:
         measure_orchestration(base, seconds, ratios, say)
     if "dbt" in groups:
@@ -234,6 +254,79 @@ def measure_two_sources(base: Path, seconds: dict, ratios: dict, inputs: dict, s
     say(f"check, two sources per index / one: {two['check_two_sources_s']:.2f} s / "
         f"{two['check_one_source_s']:.2f} s: ratio {ratios['check_two_sources_vs_one']:.2f} "
         f"(goal <= {GOALS['check_two_sources_vs_one']})")
+
+
+def seeds_without_stocks() -> Path:
+    """A copy of the seeds folder whose stocks/*.csv.gz hold only their header line: the same
+    code path as the bundled stock prices, with zero rows."""
+    seeds = WORK / "seeds_no_stocks"
+    shutil.rmtree(seeds, ignore_errors=True)
+    shutil.copytree(ROOT / "seeds", seeds)
+    for path in sorted((seeds / "stocks").glob("*.csv.gz")):
+        with gzip.open(path, "rb") as handle:
+            header = handle.readline()
+        with gzip.open(path, "wb") as handle:
+            handle.write(header)
+    return seeds
+
+
+def measure_stocks(seconds: dict, ratios: dict, inputs: dict, say) -> None:
+    """Issue 11: cold run with the bundled stock prices vs without them, their first load vs
+    DuckDB's bulk insert, and the peak RSS of a cold run that loads them."""
+    empty = seeds_without_stocks()
+    with_s, without_s = [], []
+    for i in range(RUNS):  # interleaved, so drift in machine load hits both alike
+        with_s.append(timed(hkpipe("run", "--source", "snapshot", "--warehouse",
+                                   str(WORK / f"stocks_with{i}.duckdb"))))
+        without_s.append(timed(hkpipe("run", "--source", "snapshot", "--seeds-dir", str(empty),
+                                      "--warehouse", str(WORK / f"stocks_without{i}.duckdb"))))
+    seconds.update(run_cold_with_stocks=median(with_s), run_cold_without_stocks=median(without_s))
+    ratios["stocks_cold_run_vs_without"] = round(seconds["run_cold_with_stocks"]
+                                                 / seconds["run_cold_without_stocks"], 3)
+
+    base = WORK / "stocks_base.duckdb"  # seeds, calendar and index prices; no stock prices
+    timed(hkpipe("load-seeds", "--seeds-dir", str(empty), "--warehouse", str(base)))
+    done = subprocess.run([PY, str(ROOT / "benchmarks" / "stocks_load.py"), "--warehouse",
+                           str(base), "--work", str(WORK), "--runs", str(RUNS)], cwd=ROOT,
+                          env=env(), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"stock load benchmark failed:\n{done.stderr[-3000:]}")
+    load = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds.update(stocks_first_load=load["load_s"], stocks_bulk_insert=load["bulk_insert_s"])
+    ratios["stocks_load_vs_bulk"] = round(load["load_s"] / load["bulk_insert_s"], 3)
+
+    # Peak RSS: a cold `hkpipe run` loads the stock prices and then validates everything, so
+    # its peak bounds the load's; `load-seeds` (the load without GX) is recorded beside it.
+    peaks: dict[str, list[float]] = {"run": [], "load_seeds": [], "run_without": []}
+    for i in range(3):
+        peaks["run"].append(peak_rss_mib(hkpipe("run", "--source", "snapshot", "--warehouse",
+                                                str(WORK / f"stocks_rss_run{i}.duckdb"))))
+        peaks["load_seeds"].append(peak_rss_mib(hkpipe(
+            "load-seeds", "--warehouse", str(WORK / f"stocks_rss_seeds{i}.duckdb"))))
+        peaks["run_without"].append(peak_rss_mib(hkpipe(
+            "run", "--source", "snapshot", "--seeds-dir", str(empty), "--warehouse",
+            str(WORK / f"stocks_rss_without{i}.duckdb"))))
+    ratios["stocks_peak_rss_gib"] = round(statistics.median(peaks["run"]) / 1024, 3)
+    inputs["stocks"] = {
+        "rows": load["rows"], "files": load["files"],
+        "cold_run_with_runs_s": [round(s, 2) for s in with_s],
+        "cold_run_without_runs_s": [round(s, 2) for s in without_s],
+        "load_runs_s": load["load_runs_s"], "bulk_runs_s": load["bulk_runs_s"],
+        "peak_rss_mib": {k: round(statistics.median(v), 1) for k, v in peaks.items()},
+        "how": "cold hkpipe run --source snapshot with seeds/stocks/*.csv.gz against a copy of "
+               "the seeds whose stock files hold only the header; pipeline.stocks.load_bundled "
+               "on a warehouse built by load-seeds without stock rows, against CREATE TABLE AS "
+               "SELECT * FROM read_csv of both files (each followed by CHECKPOINT); peak RSS "
+               "(ru_maxrss, median of 3) of a cold hkpipe run, load-seeds beside it"}
+    say(f"stocks: cold run with the bundled stocks {seconds['run_cold_with_stocks']:.2f} s / "
+        f"without {seconds['run_cold_without_stocks']:.2f} s: ratio "
+        f"{ratios['stocks_cold_run_vs_without']:.2f} (goal <= "
+        f"{GOALS['stocks_cold_run_vs_without']})")
+    say(f"  first load of {load['rows']:,} rows {load['load_s']:.2f} s / DuckDB bulk insert "
+        f"{load['bulk_insert_s']:.2f} s: {ratios['stocks_load_vs_bulk']:.2f}x (goal <= "
+        f"{GOALS['stocks_load_vs_bulk']}); peak RSS of a cold run "
+        f"{ratios['stocks_peak_rss_gib']:.2f} GiB (goal <= {GOALS['stocks_peak_rss_gib']}; "
+        f"load-seeds {inputs['stocks']['peak_rss_mib']['load_seeds'] / 1024:.2f} GiB)")
 
 
 def measure_orchestration(base: Path, seconds: dict, ratios: dict, say) -> None:
