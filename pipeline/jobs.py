@@ -246,6 +246,38 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
     return outcome
 
 
+def plan_universe(settings: Settings, source: str = "live", *, full: bool = False) -> list:
+    """What a universe refresh of ``source`` (``yahoo``, ``hkex`` or ``live``) asks for: one
+    ``universe.StockPlan`` per currently listed curated stock and source."""
+    from . import live
+    from . import universe as universe_module
+    from .sources import LIVE
+
+    if source not in LIVE and source != "live":
+        raise PipelineError(f"--universe listings needs a live source (live, hkex, yahoo), "
+                            f"not {source!r}: the bundled stock prices load with `run` and "
+                            "`load-seeds`")
+    sources = live.expand(source)
+    return universe_module.plan(settings, universe_module.listed(settings), sources,
+                                last=universe_module.stored_last(settings, sources),
+                                full=full)
+
+
+def publish_universe(settings: Settings, outcome: Outcome, result, *, command: str) -> Outcome:
+    """Store a universe fetch (``universe.UniverseResult``): its stocks and its failures
+    (``load_failures``) in one build, published, while the failed share is within
+    ``settings.max_stock_failures``; above it ``universe.TooManyStockFailures`` is raised and
+    nothing is published."""
+    from . import universe as universe_module
+
+    outcome.universe = result
+    if result.failed_share > settings.max_stock_failures:
+        raise universe_module.TooManyStockFailures(result, settings.max_stock_failures)
+    outcome.notes += result.notes()
+    _write(settings, outcome, command, universe=result)
+    return outcome
+
+
 def refresh_universe(settings: Settings, *, source: str = "live", full: bool = False,
                      workers: int | None = None) -> Outcome:
     """Refresh every currently listed curated stock from ``source`` (``yahoo``, ``hkex`` or
@@ -256,28 +288,12 @@ def refresh_universe(settings: Settings, *, source: str = "live", full: bool = F
     while the failed share stays within ``settings.max_stock_failures``; above it
     ``universe.TooManyStockFailures`` is raised and nothing is published.
     """
-    from . import live
     from . import universe as universe_module
-    from .sources import LIVE
 
-    if source not in LIVE and source != "live":
-        raise PipelineError(f"--universe listings needs a live source (live, hkex, yahoo), "
-                            f"not {source!r}: the bundled stock prices load with `run` and "
-                            "`load-seeds`")
-    outcome = Outcome(new_run_id(), settings.warehouse)
-    sources = live.expand(source)
-    listings = universe_module.listed(settings)
-    plans = universe_module.plan(settings, listings, sources,
-                                 last=universe_module.stored_last(settings, sources),
-                                 full=full)
+    plans = plan_universe(settings, source, full=full)
+    outcome = Outcome(new_run_id(), settings.warehouse, source_used=source)
     result = universe_module.fetch_universe(settings, plans, workers=workers)
-    outcome.universe = result
-    outcome.source_used = source
-    if result.failed_share > settings.max_stock_failures:
-        raise universe_module.TooManyStockFailures(result, settings.max_stock_failures)
-    outcome.notes += result.notes()
-    _write(settings, outcome, "refresh --universe listings", universe=result)
-    return outcome
+    return publish_universe(settings, outcome, result, command="refresh --universe listings")
 
 
 def publish_prices(settings: Settings, outcome: Outcome,

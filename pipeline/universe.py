@@ -237,17 +237,22 @@ def fetch_stock(settings: Settings, p: StockPlan, session, limiter: RateLimiter,
     return stock_frame(raw, p)
 
 
-def fetch_universe(settings: Settings, plans: list[StockPlan], *,
-                   workers: int | None = None) -> UniverseResult:
+def fetch_universe(settings: Settings, plans: list[StockPlan], *, workers: int | None = None,
+                   limiters: dict | None = None, tokens: dict | None = None) -> UniverseResult:
     """Every plan in a pool of ``workers`` threads (``settings.fetch_workers``), each source
-    under its rate limit; a failed stock is recorded, never raised."""
+    under its rate limit; a failed stock is recorded, never raised.
+
+    ``limiters``: source -> an object with ``acquire()`` called before each request (default:
+    a ``RateLimiter`` at the source's configured rate; the Prefect flow passes Prefect's global
+    rate limits). ``tokens``: source -> what a run shares (HKEX's token), when already fetched.
+    """
     result = UniverseResult(wanted=len(plans))
-    sessions, limiters = {}, {}
-    runnable = []
+    limiters = dict(limiters or {})
+    sessions = {}
     for source in dict.fromkeys(p.source for p in plans):
-        limiters[source] = RateLimiter(settings.source_rate(source))
+        limiters.setdefault(source, RateLimiter(settings.source_rate(source)))
         try:
-            token = module(source).session_token(settings)  # HKEX: one token for the run
+            token = (tokens or {}).get(source) or module(source).session_token(settings)
             sessions[source] = module(source).open_session(settings, token)
         except SourceError as exc:  # every stock of that source fails with it
             result.failures += [StockFailure(p, reason_of(exc), str(exc), utc_now())
@@ -269,6 +274,21 @@ def fetch_universe(settings: Settings, plans: list[StockPlan], *,
                 result.frames.setdefault(p.source, []).append(frame)
     result.failures.sort(key=lambda f: (f.plan.source, f.plan.stock_code))
     return result
+
+
+def merge(results: list[UniverseResult]) -> UniverseResult:
+    """One result of several batches."""
+    merged = UniverseResult(wanted=sum(r.wanted for r in results))
+    for r in results:
+        for source, frames in r.frames.items():
+            merged.frames.setdefault(source, []).extend(frames)
+        merged.failures += r.failures
+    merged.failures.sort(key=lambda f: (f.plan.source, f.plan.stock_code))
+    return merged
+
+
+def batches(plans: list[StockPlan], size: int) -> list[list[StockPlan]]:
+    return [plans[i:i + size] for i in range(0, len(plans), max(1, size))]
 
 
 class TooManyStockFailures(PipelineError):
