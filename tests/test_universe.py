@@ -271,3 +271,24 @@ def test_snapshot_is_refused_for_the_universe(wh, capsys, monkeypatch):
     monkeypatch.setenv("HKPIPE_WAREHOUSE", str(wh.warehouse))
     assert main(["refresh", "--source", "snapshot", "--universe", "listings"]) == 2
     assert "needs a live source" in capsys.readouterr().err
+
+
+def test_a_second_refresh_takes_revisions_without_duplicating(wh, fake, monkeypatch):
+    codes = listed_codes(wh)[:3]
+    serve_universe(fake, codes)
+    listings = universe.listed(wh)
+    monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"]
+                                                               .isin(codes)])
+    jobs.refresh_universe(wh, source="yahoo")
+    revised = five_sessions(codes[0])
+    revised.iloc[-1, revised.columns.get_loc("Close")] = 77.7
+    revised.iloc[-1, revised.columns.get_loc("High")] = 80.0
+    fake.serve(universe.remote_symbol(codes[0]), revised)
+    outcome = jobs.refresh_universe(wh, source="yahoo")
+    assert query(wh.warehouse, "SELECT count(*) FROM stock_prices WHERE source = 'yahoo'"
+                 )[0][0] == 3 * len(SESSIONS)
+    assert query(wh.warehouse, "SELECT close FROM stock_prices WHERE source = 'yahoo' AND "
+                 "stock_code = ? AND trade_date = ?", [codes[0], SESSIONS[-1]]) == [(77.7,)]
+    run = query(wh.warehouse, "SELECT rows_received, rows_inserted, rows_updated FROM "
+                "load_runs WHERE run_id = ? AND symbol = 'stocks'", [outcome.run_id])
+    assert run == [(3 * len(SESSIONS), 0, 3 * len(SESSIONS))]
