@@ -7,6 +7,14 @@ token is fetched once per flow run and handed to every HKEX task. The frames are
 checked (claim ledger, freshness, reconciliation, coverage, data-quality suites), recorded and
 published in one build, all or nothing, except that a source may fail where another served
 every session it was asked for (``pipeline.live.settle``).
+After the indexes, the flow refreshes the listed universe (``universe=True``, the default):
+every currently listed curated stock, in tasks of ``UNIVERSE_BATCH`` stocks that run
+concurrently, each request under Prefect's global rate limit ``hkpipe-yahoo`` or
+``hkpipe-hkex`` where the server has one (``prefect gcl create hkpipe-yahoo --limit 4
+--slot-decay-per-second 4``), else under the pipeline's own limit at HKPIPE_YAHOO_RATE /
+HKPIPE_HKEX_RATE; then one build stores the stocks and the per-stock failures
+(``load_failures``), or nothing when more than HKPIPE_MAX_STOCK_FAILURES failed
+(``pipeline.jobs.publish_universe``).
 The report reads the verdicts that run recorded; nothing is checked twice. The flow publishes
 the claim verdicts as a table artifact and a Markdown summary (as-of dates, what changed, the
 report's path) for the Prefect UI; a failed check fails the flow run with the failed checks
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from datetime import date
 from typing import Literal
 
@@ -30,12 +39,53 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from pipeline import jobs, live, seeds
+from pipeline import jobs, live, seeds, universe
 from pipeline.checks import CheckResult
 from pipeline.errors import PipelineError, SourceError
 from pipeline.settings import Settings
+from pipeline.universe import TooManyStockFailures
 
 FETCH_TIMEOUT_SECONDS = 180
+UNIVERSE_BATCH = 50  # stocks per fetch task: ~16 tasks for the ~800 listings per source
+UNIVERSE_BATCH_TIMEOUT_SECONDS = 1800
+
+
+class PrefectRateLimit:
+    """``acquire()`` before each request: a slot of Prefect's global rate limit
+    ``hkpipe-<source>`` (shared by every flow run and worker on the server); where the server
+    has no such limit, the pipeline's in-process limit at the source's configured rate, said
+    once in the log. One per source per process, shared by every batch task."""
+
+    _all: dict[str, PrefectRateLimit] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, source: str, rate: float):
+        self.name = f"hkpipe-{source}"
+        self.fallback = universe.RateLimiter(rate)
+        self.missing = False
+
+    @classmethod
+    def of(cls, settings: Settings, source: str) -> PrefectRateLimit:
+        with cls._lock:
+            if source not in cls._all:
+                cls._all[source] = cls(source, settings.source_rate(source))
+            return cls._all[source]
+
+    def acquire(self) -> None:
+        from prefect.concurrency._asyncio import ConcurrencySlotAcquisitionError
+        from prefect.concurrency.sync import rate_limit
+
+        if not self.missing:
+            try:
+                rate_limit(self.name, occupy=1, strict=True)
+                return
+            except ConcurrencySlotAcquisitionError:
+                self.missing = True
+                rate = 1 / self.fallback.interval if self.fallback.interval else 0
+                get_run_logger().warning(
+                    f"no global rate limit {self.name!r} on this Prefect server; using the "
+                    f"in-process limit of {rate:g} requests/s (0: none)")
+        self.fallback.acquire()
 
 
 def _retry_if_transient(task, task_run, state) -> bool:
@@ -81,6 +131,51 @@ def fetch_symbol(settings: Settings, fetch_plan: live.FetchPlan,
     get_run_logger().info(f"{fetch_plan.symbol} from {fetch_plan.source}: {len(frame)} bars "
                           f"{frame['trade_date'].min().date()}..{frame['trade_date'].max().date()}")
     return frame
+
+
+@task(cache_policy=NO_CACHE)
+def plan_universe(settings: Settings, source: str, full: bool = False
+                  ) -> list[universe.StockPlan]:
+    return jobs.plan_universe(settings, source, full=full)
+
+
+@task(timeout_seconds=UNIVERSE_BATCH_TIMEOUT_SECONDS, cache_policy=NO_CACHE)
+def fetch_stock_batch(settings: Settings, plans: list[universe.StockPlan],
+                      tokens: dict[str, str | None]) -> universe.UniverseResult:
+    """One batch of stocks; a failed stock is recorded in the result, never raised (the
+    source's own retries apply per stock)."""
+    limiters = {s: PrefectRateLimit.of(settings, s) for s in {p.source for p in plans}}
+    result = universe.fetch_universe(settings, plans, limiters=limiters, tokens=tokens)
+    get_run_logger().info(result.coverage())
+    return result
+
+
+@task(cache_policy=NO_CACHE)
+def publish_universe(settings: Settings, results: list[universe.UniverseResult],
+                     command: str) -> dict:
+    """Store every batch's stocks and failures in one build, or nothing above the limit."""
+    outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse)
+    jobs.publish_universe(settings, outcome, universe.merge(results), command=command)
+    logger = get_run_logger()
+    for note in outcome.notes:
+        (logger.warning if note.startswith("FAILED") else logger.info)(note)
+    result = outcome.universe
+    return {"run_id": outcome.run_id, "wanted": result.wanted, "fetched": result.fetched,
+            "failed": [f.describe() for f in result.failures]}
+
+
+def _refresh_universe(settings: Settings, source: str, full: bool) -> dict:
+    """The listed universe in concurrent batch tasks, then one publish."""
+    plans = plan_universe(settings, source, full=full)
+    tokens: dict[str, str | None] = {}
+    for s in dict.fromkeys(p.source for p in plans):
+        try:
+            tokens[s] = session_token(settings, s)
+        except SourceError:
+            tokens[s] = None  # each batch tries again and records the failure per stock
+    futures = [fetch_stock_batch.submit(settings, batch, tokens)
+               for batch in universe.batches(plans, UNIVERSE_BATCH)]
+    return publish_universe(settings, [f.result() for f in futures], "flow:daily_refresh")
 
 
 @task(cache_policy=NO_CACHE)
@@ -188,12 +283,14 @@ def _fetch_all(settings: Settings, plans: list[live.FetchPlan]
 @flow(name="hkpipe-daily-refresh")
 def daily_refresh(warehouse: str | None = None, full: bool = False,
                   write_report: bool = True,
-                  source: Literal["live", "hkex", "yahoo", "snapshot"] = "live") -> dict:
+                  source: Literal["live", "hkex", "yahoo", "snapshot"] = "live",
+                  universe: bool = True) -> dict:
     """Fetch every index from the live sources (``live``: HKEX and Yahoo; or one of them), or
     read the bundled snapshot (``source="snapshot"``, no network); then load, check, record
     and publish in one build, report from the recorded verdicts and publish them as
-    artifacts. Fails, naming the failed checks, if any check failed or a claim verdict
-    changed (the data is published all the same)."""
+    artifacts. Then, with ``universe`` and a live source, refresh every listed stock
+    (published on its own, within HKPIPE_MAX_STOCK_FAILURES). Fails, naming the failed checks,
+    if any check failed or a claim verdict changed (the data is published all the same)."""
     if source not in ("live", "hkex", "yahoo", "snapshot"):
         raise PipelineError(f"unknown source {source!r}: live, hkex, yahoo or snapshot")
     settings = Settings.from_env(warehouse=warehouse)
@@ -202,17 +299,25 @@ def daily_refresh(warehouse: str | None = None, full: bool = False,
     else:
         prices = _fetch_all(settings, plan(settings, source, full=full))
     result = publish_and_check(settings, prices, "flow:daily_refresh")
+    if universe and source != "snapshot":
+        try:
+            result["universe"] = _refresh_universe(settings, source, full)
+        except TooManyStockFailures as exc:  # the indexes stay published; the flow fails below
+            get_run_logger().error(str(exc))
+            result["universe"] = {"error": str(exc)}
     if write_report:
         result["report"] = report(settings, result["run_id"], result["checks"])
     _publish_artifacts(result, str(settings.warehouse))
-    if not result["ok"]:
+    stocks_error = result.get("universe", {}).get("error")
+    if not result["ok"] or stocks_error:
         failed = [c["name"] for c in result["checks"] if not c["ok"]]
         changed = [c["id"] for c in result["claims"] if c["changed"]]
         raise PipelineError("published, but "
                             + "; ".join(part for part in (
                                 f"checks failed: {', '.join(failed)}" if failed else "",
                                 f"claim verdicts changed: {', '.join(changed)}" if changed
-                                else "") if part))
+                                else "",
+                                f"stocks {stocks_error}" if stocks_error else "") if part))
     return result
 
 
@@ -234,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
                                             "data/warehouse.duckdb)")
     parser.add_argument("--full", action="store_true", help="re-fetch the whole history")
     parser.add_argument("--no-report", action="store_true", help="skip the report")
+    parser.add_argument("--no-universe", action="store_true",
+                        help="refresh the indexes only, not the listed stocks")
     parser.add_argument("--source", choices=["live", "hkex", "yahoo", "snapshot"],
                         default="live",
                         help="live (default): HKEX and Yahoo; hkex or yahoo alone; or the "
@@ -241,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         daily_refresh(warehouse=args.warehouse, full=args.full,
-                      write_report=not args.no_report, source=args.source)
+                      write_report=not args.no_report, source=args.source,
+                      universe=not args.no_universe)
     except PipelineError as exc:
         print(f"daily refresh failed: {exc}", file=sys.stderr)
         return 3

@@ -65,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
                         "the bundled snapshot")
     p.add_argument("--full", action="store_true",
                    help="re-fetch the whole history instead of the recent sessions")
+    p.add_argument("--universe", choices=["indexes", "listings"], default="indexes",
+                   help="indexes (default): the registered indexes, all or nothing; listings: "
+                        "every currently listed stock of seeds/new_economy_listings.csv from "
+                        "a live source (Yahoo as NNNN.HK, HKEX as its RIC), concurrently under "
+                        "a rate limit; a stock that fails is recorded in load_failures with its "
+                        "reason, and the run exits 0 naming it while the failed share is at "
+                        "most HKPIPE_MAX_STOCK_FAILURES (default 0.05), else 3 with nothing "
+                        "published")
 
     p = sub.add_parser("import-prices", parents=[common, seeds],
                        help="load a CSV export of daily prices for one symbol",
@@ -250,6 +258,16 @@ def cmd_run(settings, args) -> int:
 
 def cmd_refresh(settings, args) -> int:
     from . import jobs
+    if args.universe == "listings":
+        if args.source == "snapshot":
+            _err("input error: --universe listings needs a live source (live, hkex, yahoo); "
+                 "the bundled stock prices load with `hkpipe run` or `hkpipe load-seeds`")
+            return EXIT_INPUT
+        outcome = jobs.refresh_universe(settings, source=args.source, full=args.full)
+        _print_loads(outcome)
+        print(f"published {settings.warehouse} (run {outcome.run_id}); "
+              f"{outcome.universe.coverage()}")
+        return EXIT_OK
     outcome = jobs.refresh(settings, source=args.source, full=args.full)
     _print_loads(outcome)
     print(f"published {settings.warehouse} (run {outcome.run_id})")

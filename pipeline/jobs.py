@@ -43,6 +43,7 @@ class Outcome:
     as_of: dict[str, date] = field(default_factory=dict)
     migrated: list = field(default_factory=list)  # migrations this run applied
     articles: list = field(default_factory=list)  # the articles (ledgers) checked
+    universe: object = None  # a universe refresh's UniverseResult (coverage, failures)
 
     @property
     def ok(self) -> bool:
@@ -114,9 +115,10 @@ def _assert_integrity(con) -> list[CheckResult]:
 def _write(settings: Settings, outcome: Outcome, command: str, *,
            seed_frames: dict[str, pd.DataFrame] | None = None,
            prices: list[tuple[str, dict[str, pd.DataFrame]]] = (),
-           stocks: bool = False, evaluate: bool = False) -> None:
+           stocks: bool = False, evaluate: bool = False, universe=None) -> None:
     """One build: replace seeds, load the bundled stock prices (``stocks``), upsert each
-    (source, frames) in order, check, publish."""
+    (source, frames) in order, store a universe refresh's stocks and failures (``universe``,
+    a ``universe.UniverseResult``), check, publish."""
     ledger = articles_module.read_all(settings.seeds_dir) if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
                          migrated=outcome.migrated) as con:
@@ -134,6 +136,11 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
                 batch = pd.concat(frames.values(), ignore_index=True)
                 outcome.loads += load.upsert_prices(con, batch, source=source,
                                                     run_id=outcome.run_id, command=command)
+        if universe is not None:
+            from . import universe as universe_module
+
+            outcome.loads += universe_module.store(con, universe, run_id=outcome.run_id,
+                                                   command=command)
         outcome.checks = _assert_integrity(con)
         if ledger is not None:
             _evaluate(con, settings, outcome, command, ledger, record=True)
@@ -238,6 +245,56 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
     if source == "snapshot":
         outcome.notes += _missing_data_notes(registry, set(prices[0][1]))
     return outcome
+
+
+def plan_universe(settings: Settings, source: str = "live", *, full: bool = False) -> list:
+    """What a universe refresh of ``source`` (``yahoo``, ``hkex`` or ``live``) asks for: one
+    ``universe.StockPlan`` per currently listed curated stock and source."""
+    from . import live
+    from . import universe as universe_module
+    from .sources import LIVE
+
+    if source not in LIVE and source != "live":
+        raise PipelineError(f"--universe listings needs a live source (live, hkex, yahoo), "
+                            f"not {source!r}: the bundled stock prices load with `run` and "
+                            "`load-seeds`")
+    sources = live.expand(source)
+    return universe_module.plan(settings, universe_module.listed(settings), sources,
+                                last=universe_module.stored_last(settings, sources),
+                                full=full)
+
+
+def publish_universe(settings: Settings, outcome: Outcome, result, *, command: str) -> Outcome:
+    """Store a universe fetch (``universe.UniverseResult``): its stocks and its failures
+    (``load_failures``) in one build, published, while the failed share is within
+    ``settings.max_stock_failures``; above it ``universe.TooManyStockFailures`` is raised and
+    nothing is published."""
+    from . import universe as universe_module
+
+    outcome.universe = result
+    if result.failed_share > settings.max_stock_failures:
+        raise universe_module.TooManyStockFailures(result, settings.max_stock_failures)
+    outcome.notes += result.notes()
+    _write(settings, outcome, command, universe=result)
+    return outcome
+
+
+def refresh_universe(settings: Settings, *, source: str = "live", full: bool = False,
+                     workers: int | None = None) -> Outcome:
+    """Refresh every currently listed curated stock from ``source`` (``yahoo``, ``hkex`` or
+    ``live`` for both) into ``stock_prices``, incrementally per listing and source.
+
+    A stock that cannot be fetched (unknown, 404, empty, suspended, bad data, failing after
+    retries) is recorded in ``load_failures`` with its reason and does not block the others,
+    while the failed share stays within ``settings.max_stock_failures``; above it
+    ``universe.TooManyStockFailures`` is raised and nothing is published.
+    """
+    from . import universe as universe_module
+
+    plans = plan_universe(settings, source, full=full)
+    outcome = Outcome(new_run_id(), settings.warehouse, source_used=source)
+    result = universe_module.fetch_universe(settings, plans, workers=workers)
+    return publish_universe(settings, outcome, result, command="refresh --universe listings")
 
 
 def publish_prices(settings: Settings, outcome: Outcome,

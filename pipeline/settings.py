@@ -12,6 +12,11 @@
 | HKPIPE_HKEX_TOKEN_URL | the public equities quote page the session token is read from |
 | HKPIPE_HKEX_TIMEOUT   | 30 (seconds a whole HKEX fetch may take, token included) |
 | HKPIPE_HKEX_ATTEMPTS  | 3 (tries per symbol for timeouts, 429 and 5xx) |
+| HKPIPE_MAX_STOCK_FAILURES | 0.05 (share of a universe refresh's stock fetches that may
+|                       | fail, each recorded in load_failures; above it nothing is published) |
+| HKPIPE_FETCH_WORKERS  | 8 (threads fetching stocks at once in a universe refresh) |
+| HKPIPE_YAHOO_RATE     | 4 (Yahoo requests started per second, all threads together; 0: no limit) |
+| HKPIPE_HKEX_RATE      | 2 (HKEX requests started per second; 0: no limit) |
 | HKPIPE_NOW            | unset: the wall clock. An ISO time (e.g. 2026-05-04T18:00:00+08:00)
 |                       | is "now" for everything that asks: future-date rejection, GX
 |                       | parameters, the calendar horizon, freshness, the refresh plan; so a
@@ -67,6 +72,14 @@ class Settings:
     hkex_token_url: str = ""
     hkex_timeout: float = 30.0
     hkex_attempts: int = 3
+    max_stock_failures: float = 0.05
+    fetch_workers: int = 8
+    yahoo_rate: float = 4.0
+    hkex_rate: float = 2.0
+
+    def source_rate(self, source: str) -> float:
+        """Requests per second ``source`` may be sent, all threads together (0: no limit)."""
+        return {"yahoo": self.yahoo_rate, "hkex": self.hkex_rate}.get(source, 0.0)
 
     def clock(self):
         """Now as a UTC pandas Timestamp: this settings' HKPIPE_NOW, else the wall clock."""
@@ -92,7 +105,19 @@ class Settings:
             hkex_token_url=env.get("HKPIPE_HKEX_TOKEN_URL", HKEX_TOKEN_URL),
             hkex_timeout=float(env.get("HKPIPE_HKEX_TIMEOUT", "30")),
             hkex_attempts=int(env.get("HKPIPE_HKEX_ATTEMPTS", "3")),
+            max_stock_failures=_fraction(env.get("HKPIPE_MAX_STOCK_FAILURES", "0.05"),
+                                         "HKPIPE_MAX_STOCK_FAILURES"),
+            fetch_workers=max(1, int(env.get("HKPIPE_FETCH_WORKERS", "8"))),
+            yahoo_rate=float(env.get("HKPIPE_YAHOO_RATE", "4")),
+            hkex_rate=float(env.get("HKPIPE_HKEX_RATE", "2")),
         )
         given = {k: (Path(v) if k.endswith(("_dir", "warehouse")) else v)
                  for k, v in overrides.items() if v is not None}
         return replace(settings, **given)
+
+
+def _fraction(text: str, name: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name}={text}: a fraction between 0 and 1 is required")
+    return value

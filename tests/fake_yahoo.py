@@ -11,6 +11,8 @@ yfinance offline (yfinance 1.7, curl_cffi 0.17).
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections import defaultdict, deque
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -32,6 +34,10 @@ class FakeYahoo:
         self.faults: dict[str, deque] = defaultdict(deque)
         self.stamp_offset: dict[str, pd.Timedelta] = {}
         self.calls: list[str] = []
+        self.delay = 0.0  # seconds each chart answer takes (to make concurrent fetches overlap)
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most chart requests answered at once
+        self._lock = threading.Lock()
 
     # --- scripting -----------------------------------------------------------------
     def serve(self, symbol: str, frame: pd.DataFrame, *, stamp_offset=HK_OPEN_UTC):
@@ -47,6 +53,18 @@ class FakeYahoo:
 
     # --- answering -----------------------------------------------------------------
     def chart(self, symbol: str, params: dict) -> tuple[int, dict, bytes]:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            return self._chart(symbol, params)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _chart(self, symbol: str, params: dict) -> tuple[int, dict, bytes]:
         if self.faults[symbol]:
             fault = self.faults[symbol].popleft()
             if fault[0] == "raise":

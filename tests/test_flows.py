@@ -54,7 +54,7 @@ def test_daily_refresh_flow_fetches_publishes_checks_and_reports(built_settings,
     # its verdict changes, and the flow fails after publishing and reporting, naming it.
     with pytest.raises(Exception, match="published, but claim verdicts changed: "
                                         "hstech_first_session_2026_up_and_above_hsi"):
-        flows_module.daily_refresh(source="yahoo")
+        flows_module.daily_refresh(source="yahoo", universe=False)
     loaded = query(built_settings.warehouse, "SELECT symbol, rows_inserted FROM load_runs "
                    "WHERE command = 'flow:daily_refresh' AND source = 'yahoo' ORDER BY 1")
     assert dict(loaded)["^HSI"] == 10
@@ -130,7 +130,8 @@ def test_a_failed_check_names_the_checks_in_the_flow_state(built_settings, flows
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, until="2026-08-26", tech_until="2026-08-26")  # two sessions short
     env_for(built_settings, monkeypatch)  # now: 2026-08-28, after the close
-    state = flows_module.daily_refresh(write_report=False, source="yahoo", return_state=True)
+    state = flows_module.daily_refresh(write_report=False, source="yahoo", return_state=True,
+                                       universe=False)
     assert state.is_failed()
     failed = state.message.split("checks failed: ", 1)[1].split(";")[0].split(", ")
     assert sorted(failed) == ["freshness:HSTECH.HK", "freshness:^HSI"], state.message
@@ -148,7 +149,7 @@ def test_failed_fetch_fails_the_flow_after_retries_and_publishes_nothing(
     env_for(built_settings, monkeypatch)
     before = checksums(built_settings.warehouse)
     with pytest.raises(Exception, match="server error HTTP 503"):
-        flows_module.daily_refresh(write_report=False, source="yahoo")
+        flows_module.daily_refresh(write_report=False, source="yahoo", universe=False)
     hstech_chart_calls = [c for c in fake.calls if c.endswith("/chart/HSTECH.HK")]
     assert len(hstech_chart_calls) >= 4 * 2  # 1 try + 3 retries, each asked twice by yfinance
     assert checksums(built_settings.warehouse) == before
@@ -183,7 +184,7 @@ def test_live_flow_fetches_both_sources_with_one_hkex_token(built_settings, flow
         # and HKEX Tech 100 after its base day are in neither stand-in.
         with pytest.raises(Exception, match="checks failed: freshness:HKEXT100, "
                                             "freshness:HSTECH.HK$"):
-            flows_module.daily_refresh(write_report=False)
+            flows_module.daily_refresh(write_report=False, universe=False)
     finally:
         service.stop()
     # one token page for the run (three HKEX tasks), plus one fresh token for the refusal
@@ -192,6 +193,53 @@ def test_live_flow_fetches_both_sources_with_one_hkex_token(built_settings, flow
                     "WHERE source IN ('hkex', 'yahoo') GROUP BY ALL ORDER BY ALL")
     assert sources == [("hkex", "HKEXT100"), ("hkex", "HSTECH.HK"), ("yahoo", "HSTECH.HK"),
                        ("yahoo", "^HSI")]
+
+
+def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_batches(
+        built_settings, flows_module, monkeypatch):
+    from dataclasses import replace
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.concurrency import sync as prefect_sync
+
+    from pipeline import universe
+
+    from .test_universe import five_sessions
+
+    fake = FakeYahoo().install(monkeypatch)
+    serve_normal(fake, tech_until="2026-08-28")
+    env_for(built_settings, monkeypatch)
+    listings = universe.listed(replace(built_settings, now=NOW))
+    mine = listings.head(60)
+    failed = mine["stock_code"].iloc[7]
+    for code in mine["stock_code"]:
+        if code != failed:
+            fake.serve(universe.remote_symbol(code), five_sessions(code))
+    monkeypatch.setattr(universe, "listed", lambda s: mine)
+    monkeypatch.setattr(flows_module, "UNIVERSE_BATCH", 20)
+    monkeypatch.setattr(flows_module.PrefectRateLimit, "_all", {})
+    with get_client(sync_client=True) as client:
+        client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(
+            name="hkpipe-yahoo", limit=1000, slot_decay_per_second=1000.0))
+    asked = []
+    real = prefect_sync.rate_limit
+
+    def spy(names, *args, **kwargs):
+        asked.append(names)
+        return real(names, *args, **kwargs)
+
+    monkeypatch.setattr(prefect_sync, "rate_limit", spy)
+    # the indexes publish with a changed tech-rally verdict (as in the first test); the
+    # universe is refreshed all the same, and the flow then fails naming the verdict
+    with pytest.raises(Exception, match="claim verdicts changed"):
+        flows_module.daily_refresh(write_report=False, source="yahoo")
+    assert asked == ["hkpipe-yahoo"] * 60  # every request under Prefect's global rate limit
+    assert not flows_module.PrefectRateLimit._all["yahoo"].missing
+    assert query(built_settings.warehouse, "SELECT count(DISTINCT stock_code), count(*) FROM "
+                 "stock_prices WHERE source = 'yahoo'") == [(59, 59 * 5)]
+    assert query(built_settings.warehouse, "SELECT stock_code, reason, command FROM "
+                 "load_failures") == [(failed, "not_found", "flow:daily_refresh")]
 
 
 def test_deployment_schedule_is_after_the_hong_kong_close():

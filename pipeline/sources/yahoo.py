@@ -34,10 +34,13 @@ from ..settings import hk_today
 from .retry import rate_limited, with_retries
 
 SOURCE = "yahoo"
-# yfinance keeps one process-wide HTTP session (YfData is a singleton) and each Ticker call
-# swaps in the one it is given: two fetches in parallel threads (Prefect task runners) would
-# read each other's answers. So fetches in one process take turns.
-_YFINANCE = threading.Lock()
+# yfinance keeps one process-wide YfData (a singleton holding the HTTP session, cookie and
+# crumb) and a Ticker given ``session=`` swaps that session in for every thread: two fetches in
+# parallel would read each other's answers. So no Ticker is ever given a session here: each
+# thread has its own YfData, built past the singleton, over its own recording session
+# (``_thread_data``), and every fetch of that thread goes through it. Threads share nothing but
+# yfinance's parsing code; a thread reuses its cookie and crumb from one fetch to the next.
+_LOCAL = threading.local()
 RETRYABLE = {"timeout", "rate_limited", "server_error"}
 HK_TZ = "Asia/Hong_Kong"
 
@@ -50,20 +53,24 @@ class WireLog:
     errors: list[BaseException] = field(default_factory=list)
 
 
-def _recording_session(log: WireLog, timeout: float):
-    """A curl_cffi session that records chart answers and bounds the whole fetch.
+def _recording_session():
+    """A curl_cffi session that records chart answers in its current ``log`` and bounds the
+    current fetch by its ``deadline`` (both set per fetch by ``_thread_data``'s caller).
 
     yfinance fetches a cookie and a crumb before the chart, each with its own 30 s default;
-    every request here gets only what is left of ``timeout`` for the whole fetch.
+    every request here gets only what is left of the fetch's timeout.
     """
     from curl_cffi import requests as curl_requests
     from curl_cffi.requests.exceptions import Timeout
 
-    deadline = time.monotonic() + timeout
-
     class RecordingSession(curl_requests.Session):
+        log: WireLog = WireLog()
+        deadline: float = 0.0
+        timeout: float = 30.0
+
         def request(self, method, url, *args, **kwargs):
             chart = "/finance/chart/" in str(url)
+            log, deadline, timeout = self.log, self.deadline, self.timeout
             left = deadline - time.monotonic()
             try:
                 if left <= 0:
@@ -80,6 +87,26 @@ def _recording_session(log: WireLog, timeout: float):
             return response
 
     return RecordingSession(impersonate="chrome")
+
+
+def _thread_data():
+    """This thread's own yfinance YfData and recording session, made on first use.
+
+    ``YfData`` is a singleton by metaclass; ``object.__new__`` plus ``__init__`` builds a
+    private one that the singleton (and every other thread) never sees. Its ``cache_get`` is
+    its plain ``get``: yfinance's process-wide lru cache of past-dated chart answers would hide
+    Yahoo's revisions and hold every private instance alive.
+    """
+    pair = getattr(_LOCAL, "pair", None)
+    if pair is None:
+        from yfinance.data import YfData
+
+        session = _recording_session()
+        data = object.__new__(YfData)
+        YfData.__init__(data, session=session)
+        data.cache_get = data.get
+        pair = _LOCAL.pair = (data, session)
+    return pair
 
 
 def _classify(log: WireLog, symbol: str, span: str, exc: BaseException | None) -> SourceError:
@@ -124,22 +151,22 @@ def download(symbol: str, start: date, end: date, *, timeout: float) -> pd.DataF
     Raises SourceError with the cause read off the wire. Returns yfinance's raw frame.
     """
     import yfinance as yf
-    from yfinance.data import YfData
 
     # yfinance logs its own guesses at the cause ("continuing without crumb"); ours are
     # read off the wire and raised, so its log is kept to errors.
     logging.getLogger("yfinance").setLevel(logging.ERROR)
     yf.config.network.retries = 0  # retries are ours, with backoff and Retry-After
     yf.config.debug.hide_exceptions = False
-    log = WireLog()
+    data, session = _thread_data()
+    log = session.log = WireLog()
+    session.deadline, session.timeout = time.monotonic() + timeout, timeout
     span = f"{start}..{end}"
     try:
-        with _YFINANCE, warnings.catch_warnings():
-            YfData.cache_get.cache_clear()  # a cached answer would hide Yahoo's revisions
+        with warnings.catch_warnings():
             # yfinance trips pandas 3 deprecations on every call; they are not ours to fix
             warnings.simplefilter("ignore", pd.errors.Pandas4Warning)
             warnings.simplefilter("ignore", DeprecationWarning)
-            raw = _history(yf, symbol, start, end, timeout, log)
+            raw = _history(yf, data, symbol, start, end, timeout)
     except Exception as exc:
         raise _classify(log, symbol, span, exc) from exc
     if raw is None or raw.empty or raw.get("Close", pd.Series(dtype=float)).isna().all():
@@ -147,8 +174,13 @@ def download(symbol: str, start: date, end: date, *, timeout: float) -> pd.DataF
     return raw
 
 
-def _history(yf, symbol: str, start: date, end: date, timeout: float, log: WireLog):
-    return yf.Ticker(symbol, session=_recording_session(log, timeout)).history(
+def _history(yf, data, symbol: str, start: date, end: date, timeout: float):
+    ticker = yf.Ticker(symbol)  # no session= : that would swap the process-wide one
+    if not hasattr(ticker, "_data"):  # pragma: no cover - a yfinance upgrade moved it
+        raise RuntimeError("yfinance.Ticker has no _data: the per-thread isolation in "
+                           "pipeline/sources/yahoo.py must be revisited for this yfinance")
+    ticker._data = data
+    return ticker.history(
         period=None, interval="1d", start=start.isoformat(),
         end=(end + timedelta(days=1)).isoformat(),  # yfinance's end is exclusive
         prepost=False, actions=False, auto_adjust=False, back_adjust=False, repair=False,

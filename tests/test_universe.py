@@ -1,0 +1,294 @@
+"""The live refresh of the whole listed universe (`refresh --universe listings`): partial
+failure recorded and tolerated up to HKPIPE_MAX_STOCK_FAILURES, concurrent Yahoo fetches that
+never read each other's answers, and the per-stock rules. Yahoo is the in-process fake
+(yfinance's real parsing), HKEX the stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from pipeline import calendar, jobs, universe
+from pipeline.cli import main
+from pipeline.errors import SourceError
+from pipeline.sources import yahoo
+
+from .conftest import query
+from .fake_hkex import FakeHKEX
+from .fake_yahoo import FakeYahoo, bars
+
+# Friday 2026-08-28, 18:00 in Hong Kong: that day's session has closed.
+NOW = "2026-08-28T10:00:00Z"
+SESSIONS = [d.date() for d in calendar.sessions("2026-08-24", "2026-08-28")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _yfinance_cache(tmp_path_factory):
+    import yfinance as yf
+    yf.set_tz_cache_location(str(tmp_path_factory.mktemp("yf-cache")))
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    return FakeYahoo().install(monkeypatch)
+
+
+@pytest.fixture
+def wh(built_settings, monkeypatch):
+    monkeypatch.setenv("HKPIPE_NOW", NOW)
+    monkeypatch.setenv("HKPIPE_YAHOO_RATE", "0")  # an instant local stand-in
+    monkeypatch.setenv("HKPIPE_HKEX_RATE", "0")
+    return replace(built_settings, now=NOW, yahoo_rate=0.0, hkex_rate=0.0)
+
+
+def base_close(code: str) -> float:
+    return 10.0 + int(code) % 97  # distinct per stock, so a mixed-up answer shows
+
+
+def five_sessions(code: str) -> pd.DataFrame:
+    c = base_close(code)
+    return bars([(d.isoformat(), c, c + 0.5, c - 0.5, c + i * 0.01, 1000 + i)
+                 for i, d in enumerate(SESSIONS)])
+
+
+def listed_codes(settings) -> list[str]:
+    return sorted(universe.listed(settings)["stock_code"])
+
+
+def serve_universe(fake, codes, failing=()):
+    for code in codes:
+        if code not in failing:  # an unserved symbol gets Yahoo's 404 "No data found"
+            fake.serve(universe.remote_symbol(code), five_sessions(code))
+
+
+def file_digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_remote_symbols_are_four_digits():
+    assert universe.remote_symbol("00700") == "0700.HK"
+    assert universe.remote_symbol("09988") == "9988.HK"
+    assert universe.remote_symbol("01833") == "1833.HK"
+
+
+def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, fake, capsys,
+                                                                   monkeypatch):
+    codes = listed_codes(wh)
+    failed = codes[len(codes) // 2]
+    serve_universe(fake, codes, failing={failed})
+    monkeypatch.setenv("HKPIPE_WAREHOUSE", str(wh.warehouse))
+    assert main(["refresh", "--source", "yahoo", "--universe", "listings"]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(codes) - 1} of {len(codes)} fetched" in out
+    assert f"FAILED {failed} ({universe.remote_symbol(failed)}" in out
+    stored = query(wh.warehouse, "SELECT count(DISTINCT stock_code), count(*), "
+                   "min(trade_date), max(trade_date), count(*) FILTER (price_basis = "
+                   "'unadjusted') FROM stock_prices WHERE source = 'yahoo'")[0]
+    listed_before = sum(1 for c in codes)  # every listing is older than these sessions
+    assert stored[0] == listed_before - 1
+    assert stored[1] == (listed_before - 1) * len(SESSIONS)
+    assert (stored[2], stored[3]) == (SESSIONS[0], SESSIONS[-1])
+    assert stored[4] == stored[1]
+    assert query(wh.warehouse, "SELECT count(*) FROM stock_prices WHERE source = 'yahoo' "
+                 "AND stock_code = ?", [failed])[0][0] == 0
+    # each stock got its own answer
+    code = codes[0]
+    assert query(wh.warehouse, "SELECT min(open) FROM stock_prices WHERE source = 'yahoo' "
+                 "AND stock_code = ?", [code])[0][0] == pytest.approx(base_close(code))
+    rows = query(wh.warehouse, "SELECT stock_code, source, reason, remote_symbol, detail "
+                 "FROM load_failures")
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        (failed, "yahoo", "not_found", universe.remote_symbol(failed))]
+    assert "404" in rows[0][4]
+
+
+def test_too_many_failing_exits_3_and_publishes_nothing(wh, fake, capsys, monkeypatch):
+    codes = listed_codes(wh)
+    failing = set(codes[::10])  # 10%
+    serve_universe(fake, codes, failing=failing)
+    before = file_digest(wh.warehouse)
+    monkeypatch.setenv("HKPIPE_WAREHOUSE", str(wh.warehouse))
+    assert main(["refresh", "--source", "yahoo", "--universe", "listings"]) == 3
+    err = capsys.readouterr().err
+    assert "not published" in err and "HKPIPE_MAX_STOCK_FAILURES=0.05" in err
+    assert sorted(failing)[0] in err
+    assert file_digest(wh.warehouse) == before
+
+
+def test_the_failure_share_is_a_setting(wh, fake, monkeypatch):
+    codes = listed_codes(wh)[:20]
+    serve_universe(fake, codes, failing={codes[0], codes[1]})  # 2 of 20 = 10%
+    listings = universe.listed(wh)
+    monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"]
+                                                               .isin(codes)])
+    with pytest.raises(universe.TooManyStockFailures):
+        jobs.refresh_universe(wh, source="yahoo")
+    outcome = jobs.refresh_universe(replace(wh, max_stock_failures=0.1), source="yahoo")
+    assert outcome.universe.fetched == 18
+    assert {f.plan.stock_code for f in outcome.universe.failures} == {codes[0], codes[1]}
+
+
+def test_bad_bars_fail_the_stock_not_the_run_and_are_never_stored(wh, fake, monkeypatch):
+    codes = listed_codes(wh)[:40]
+    serve_universe(fake, codes)
+    bad_low = five_sessions(codes[0])
+    bad_low.iloc[2, bad_low.columns.get_loc("Low")] = bad_low["High"].iloc[2] + 1  # high < low
+    fake.serve(universe.remote_symbol(codes[0]), bad_low)
+    negative = five_sessions(codes[1])
+    negative.iloc[1, negative.columns.get_loc("Close")] = -3.0
+    fake.serve(universe.remote_symbol(codes[1]), negative)
+    zero = five_sessions(codes[2])
+    zero.iloc[0, zero.columns.get_loc("Open")] = 0.0
+    fake.serve(universe.remote_symbol(codes[2]), zero)
+    listings = universe.listed(wh)
+    monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"]
+                                                               .isin(codes)])
+    outcome = jobs.refresh_universe(replace(wh, max_stock_failures=0.1), source="yahoo")
+    reasons = {f.plan.stock_code: f.reason for f in outcome.universe.failures}
+    assert reasons == {codes[0]: "bad_data", codes[1]: "bad_data", codes[2]: "bad_data"}
+    assert query(wh.warehouse, "SELECT count(*) FROM stock_prices WHERE source = 'yahoo' AND "
+                 "stock_code IN (?, ?, ?)", codes[:3])[0][0] == 0
+    assert query(wh.warehouse, "SELECT count(DISTINCT stock_code) FROM stock_prices WHERE "
+                 "source = 'yahoo'")[0][0] == 37
+    assert query(wh.warehouse, "SELECT reason, count(*) FROM load_failures GROUP BY ALL"
+                 ) == [("bad_data", 3)]
+
+
+def test_refresh_is_incremental_per_listing(wh, fake, monkeypatch):
+    codes = listed_codes(wh)[:3]
+    serve_universe(fake, codes)
+    listings = universe.listed(wh)
+    mine = listings[listings["stock_code"].isin(codes)]
+    monkeypatch.setattr(universe, "listed", lambda s: mine)
+    first = universe.plan(wh, mine, ("yahoo",), last=universe.stored_last(wh, ("yahoo",)))
+    assert [p.start for p in first] == [pd.Timestamp(d).date() for d in mine["listing_date"]]
+    jobs.refresh_universe(wh, source="yahoo")
+    again = universe.plan(wh, mine, ("yahoo",), last=universe.stored_last(wh, ("yahoo",)))
+    # five sessions before the last stored day (2026-08-28): from 2026-08-24
+    assert {p.start for p in again} == {date(2026, 8, 24)}
+    assert {p.end for p in again} == {date(2026, 8, 28)}
+
+
+def test_hkex_universe_uses_padded_rics_and_keeps_only_the_listing(wh, monkeypatch):
+    hk = FakeHKEX().start()
+    try:
+        for name, value in hk.env().items():
+            monkeypatch.setenv(name, value)
+        settings = replace(wh, hkex_url=hk.base_url, hkex_token_url=hk.token_url,
+                           max_stock_failures=0.25)
+        listings = universe.listed(wh).sort_values("listing_date")
+        mine, future = listings.tail(3), listings.iloc[[-4]]  # the most recent listings
+        monkeypatch.setattr(universe, "listed", lambda s: listings.tail(4))
+        for code, listed_on in zip(mine["stock_code"], mine["listing_date"], strict=True):
+            # the service serves bars before the listing too (a reused code's earlier issuer)
+            days = calendar.sessions(pd.Timestamp(listed_on) - pd.Timedelta(days=10),
+                                     "2026-08-28")
+            hk.serve(universe.remote_symbol(code), pd.DataFrame({
+                "date": days, "open": 5.0, "high": 5.5, "low": 4.5, "close": 5.0,
+                "volume": 1000.0, "turnover": 5000.0}))
+        future_code = future["stock_code"].iloc[0]
+        hk.serve(universe.remote_symbol(future_code), pd.DataFrame({  # a bar after today
+            "date": calendar.sessions("2026-08-24", "2026-09-01"), "open": 5.0,
+            "high": 5.5, "low": 4.5, "close": 5.0, "volume": 1000.0, "turnover": 5000.0}))
+        outcome = jobs.refresh_universe(settings, source="hkex")
+        assert [(f.plan.stock_code, f.reason) for f in outcome.universe.failures] == [
+            (future_code, "bad_data")]
+        assert "2026-08-31" in outcome.universe.failures[0].detail
+        assert universe.remote_symbol(future_code) in outcome.universe.failures[0].detail
+        rows = query(wh.warehouse, "SELECT stock_code, min(trade_date), bool_and(price_basis "
+                     "= 'unadjusted'), count(adj_close) FROM stock_prices WHERE source = "
+                     "'hkex' GROUP BY ALL ORDER BY 1")
+        expected = sorted(zip(mine["stock_code"],
+                              (pd.Timestamp(d).date() for d in mine["listing_date"]),
+                              strict=True))
+        assert [(r[0], r[1]) for r in rows] == [
+            (c, calendar.sessions(d, "2026-08-28")[0].date()) for c, d in expected]
+        assert all(r[2] and r[3] == 0 for r in rows)
+        assert hk.token_pages == 1  # one token for the run
+    finally:
+        hk.stop()
+
+
+def test_concurrent_yahoo_fetches_never_read_each_others_answers(fake):
+    """Fetches overlap (no process-wide lock) and each gets its own symbol's bars and its own
+    failure: a 404 read off another fetch's wire would be classified as something else."""
+    fake.delay = 0.05
+    symbols = [f"{n:04d}.HK" for n in range(1, 25)]
+    missing = set(symbols[::4])  # these answer 404
+    for i, s in enumerate(symbols):
+        if s not in missing:
+            c = 100.0 + i
+            fake.serve(s, bars([(d.isoformat(), c, c + 1, c - 1, c, 10) for d in SESSIONS]))
+
+    def one(symbol):
+        try:
+            return symbol, yahoo.fetch(symbol, SESSIONS[0], SESSIONS[-1], attempts=1,
+                                       today=date(2026, 8, 28)), None
+        except SourceError as exc:
+            return symbol, None, exc
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, symbols))
+    assert fake.max_in_flight > 1, "Yahoo fetches were serialised"
+    for symbol, frame, exc in results:
+        i = symbols.index(symbol)
+        if symbol in missing:
+            assert exc is not None and exc.kind == "unknown_symbol", (symbol, exc)
+            assert "HTTP 404" in str(exc) and symbol in str(exc)
+        else:
+            assert exc is None, (symbol, exc)
+            assert list(frame["close"]) == [100.0 + i] * len(SESSIONS), symbol
+
+
+def test_rate_limiter_spaces_requests_across_threads():
+    now = [0.0]
+    waits = []
+    lock = threading.Lock()
+
+    def sleep(seconds):
+        with lock:
+            waits.append(round(seconds, 6))
+
+    limiter = universe.RateLimiter(4.0, clock=lambda: now[0], sleep=sleep)
+    threads = [threading.Thread(target=limiter.acquire) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(waits) == [0.25, 0.5, 0.75, 1.0]  # the first goes at once
+    unlimited = universe.RateLimiter(0, sleep=sleep)
+    unlimited.acquire()
+    assert len(waits) == 4
+
+
+def test_snapshot_is_refused_for_the_universe(wh, capsys, monkeypatch):
+    monkeypatch.setenv("HKPIPE_WAREHOUSE", str(wh.warehouse))
+    assert main(["refresh", "--source", "snapshot", "--universe", "listings"]) == 2
+    assert "needs a live source" in capsys.readouterr().err
+
+
+def test_a_second_refresh_takes_revisions_without_duplicating(wh, fake, monkeypatch):
+    codes = listed_codes(wh)[:3]
+    serve_universe(fake, codes)
+    listings = universe.listed(wh)
+    monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"]
+                                                               .isin(codes)])
+    jobs.refresh_universe(wh, source="yahoo")
+    revised = five_sessions(codes[0])
+    revised.iloc[-1, revised.columns.get_loc("Close")] = 77.7
+    revised.iloc[-1, revised.columns.get_loc("High")] = 80.0
+    fake.serve(universe.remote_symbol(codes[0]), revised)
+    outcome = jobs.refresh_universe(wh, source="yahoo")
+    assert query(wh.warehouse, "SELECT count(*) FROM stock_prices WHERE source = 'yahoo'"
+                 )[0][0] == 3 * len(SESSIONS)
+    assert query(wh.warehouse, "SELECT close FROM stock_prices WHERE source = 'yahoo' AND "
+                 "stock_code = ? AND trade_date = ?", [codes[0], SESSIONS[-1]]) == [(77.7,)]
+    run = query(wh.warehouse, "SELECT rows_received, rows_inserted, rows_updated FROM "
+                "load_runs WHERE run_id = ? AND symbol = 'stocks'", [outcome.run_id])
+    assert run == [(3 * len(SESSIONS), 0, 3 * len(SESSIONS))]
