@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -64,20 +65,36 @@ def _check_header(path: Path) -> None:
                                f"{','.join(COLUMNS)!r}", line=1)
 
 
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_CSV_COLUMN = re.compile(r'converting column "([^"]+)"\. (Could not convert [^\n]*)')
+
+
 def _stage(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     _check_header(path)
     try:
-        # All text, in file order (the stage's rowid is the data line's index), so every rule
-        # below can name the line it failed on.
+        # Typed, in file order (the stage's rowid is the data line's index), so every rule
+        # in stock_stage_violations can name the line it failed on.
         con.execute(sqlfiles.query("load/stock_stage"), {"path": str(path)})
     except duckdb.Error as exc:
-        raise InputError(path, f"cannot be read as CSV: {str(exc).splitlines()[0]}") from exc
+        text = str(exc)
+        line, column = _CSV_LINE.search(text), _CSV_COLUMN.search(text)
+        if column:
+            raise InputError(path, column.group(2).rstrip(".").replace("'DOUBLE'", "a number")
+                             .replace("'DATE'", "a date (YYYY-MM-DD)"),
+                             line=int(line.group(1)) if line else None,
+                             field=column.group(1)) from exc
+        raise InputError(path, f"cannot be read as CSV: {text.splitlines()[0]}",
+                         line=int(line.group(1)) if line else None) from exc
 
 
 def load_bundled(con: duckdb.DuckDBPyConnection, seeds_dir: Path, *, today: date,
                  run_id: str, command: str) -> tuple[list[StockLoad], list[LoadResult]]:
-    """Load every bundled stock file whose content or listings changed; validate first."""
+    """Load every bundled stock file whose content or listings changed; validate first.
+
+    The key index is dropped before the first changed file is stored and rebuilt once after
+    the last (a duplicate would fail the rebuild, and with it the build)."""
     loads, results = [], []
+    keyed = True
     for source, name in BUNDLED.items():
         path = Path(seeds_dir) / name
         if not path.exists():
@@ -98,6 +115,9 @@ def load_bundled(con: duckdb.DuckDBPyConnection, seeds_dir: Path, *, today: date
             line, field, message, count = bad[0]
             more = f" (and {count - 1} more row(s) like it)" if count > 1 else ""
             raise InputError(path, message + more, line=line, field=field)
+        if keyed:
+            con.execute(sqlfiles.query("load/stock_key_drop"))
+            keyed = False
         con.execute(sqlfiles.query("load/stock_delete_source"), {"source": source})
         con.execute(sqlfiles.query("load/stock_insert_stage"),
                     {"source": source, "loaded_at": utc_now()})
@@ -112,4 +132,6 @@ def load_bundled(con: duckdb.DuckDBPyConnection, seeds_dir: Path, *, today: date
             "started_at": started, "finished_at": utc_now()})
         loads.append(StockLoad(source, path, rows, listings, skipped=False))
         results.append(result)
+    if not keyed:
+        con.execute(sqlfiles.query("load/stock_key_create"))
     return loads, results

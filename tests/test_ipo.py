@@ -149,7 +149,7 @@ def test_a_malformed_price_names_file_line_and_field(capsys, tmp_path):
     code, out, path, line = _break_and_run(capsys, tmp_path, edit)
     assert code == 2
     assert str(path) in out and f"line {line}" in out and "close" in out
-    assert "'3O0.4' is not a number" in out
+    assert "Could not convert string \"3O0.4\" to a number" in out
 
 
 def test_a_price_before_the_listing_date_is_refused(capsys, tmp_path):

@@ -1,8 +1,16 @@
 -- Stock vendors against each other: listing-days two vendors both hold, and how many of them
 -- disagree beyond the tolerance of source_disagreements (measure daily_return), with examples.
-WITH shared AS (
+WITH multi_vendor AS (
+    SELECT stock_code, listing_date
+    FROM stock_prices
+    GROUP BY stock_code, listing_date
+    HAVING count(DISTINCT source) > 1
+),
+
+shared AS (
     SELECT stock_code, listing_date, trade_date
     FROM stock_prices
+    SEMI JOIN multi_vendor USING (stock_code, listing_date)
     GROUP BY ALL
     HAVING count(*) > 1
 ),

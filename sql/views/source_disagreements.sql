@@ -31,12 +31,20 @@ documented AS (
     SELECT date, symbol, reason FROM calendar_exceptions WHERE kind = 'source_disagreement'
 ),
 
+multi_vendor AS (
+    SELECT stock_code, listing_date
+    FROM stock_prices
+    GROUP BY stock_code, listing_date
+    HAVING count(DISTINCT source) > 1
+),
+
 stock_returns AS (
     SELECT
         stock_code, listing_date, trade_date, source, close,
         lag(trade_date) OVER w AS prev_date,
         close / lag(close) OVER w - 1 AS daily_return
     FROM stock_prices
+    SEMI JOIN multi_vendor USING (stock_code, listing_date)
     WINDOW w AS (PARTITION BY stock_code, listing_date, source ORDER BY trade_date)
 ),
 
