@@ -261,6 +261,7 @@ def plan_universe(settings: Settings, source: str = "live", *, full: bool = Fals
     sources = live.expand(source)
     return universe_module.plan(settings, universe_module.listed(settings), sources,
                                 last=universe_module.stored_last(settings, sources),
+                                factors=universe_module.stored_factors(settings, sources),
                                 full=full)
 
 

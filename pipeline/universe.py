@@ -23,9 +23,10 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+import duckdb
 import pandas as pd
 
 from . import calendar, seeds, sqlfiles, warehouse
@@ -36,6 +37,9 @@ from .settings import Settings
 
 STOCK_COLUMNS = ("stock_code", "listing_date", "trade_date", "open", "high", "low", "close",
                  "adj_close", "volume", "price_basis")
+# Two answers adjust a day alike when their factors (adj_close / close) agree this closely; a
+# dividend of even 0.1% moves the factor ten times more.
+FACTOR_TOLERANCE = 1e-4
 FAILURE_COLUMNS = ("source", "stock_code", "listing_date", "remote_symbol", "reason", "detail",
                    "asked_from", "asked_to", "failed_at")
 
@@ -51,6 +55,8 @@ class StockPlan:
     remote: str
     start: date
     end: date
+    # the stored adjustment factors (adj_close / close) of the days the request re-fetches
+    factors: tuple[tuple[date, float], ...] = ()
 
     def fetch_plan(self) -> FetchPlan:
         return FetchPlan(self.source, self.stock_code, self.remote, self.start, self.end)
@@ -75,6 +81,7 @@ class UniverseResult:
     wanted: int
     frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
     failures: list[StockFailure] = field(default_factory=list)
+    rebased: list[StockPlan] = field(default_factory=list)  # whole history refetched
 
     @property
     def fetched(self) -> int:
@@ -94,6 +101,10 @@ class UniverseResult:
             rows = sum(len(f) for f in frames)
             lines.append(f"stocks from {NAMES.get(source, source)}: {len(frames)} stocks, "
                          f"{rows} bars")
+        if self.rebased:
+            lines.append(f"adjusted history rewritten by the vendor (a dividend or split) for "
+                         f"{len(self.rebased)} stock(s), refetched whole: "
+                         + ", ".join(f"{p.stock_code} ({p.source})" for p in self.rebased))
         lines += [f"FAILED {f.describe()}" for f in self.failures]
         return lines
 
@@ -123,7 +134,7 @@ def stored_last(settings: Settings, sources: tuple[str, ...]
     try:
         state = migrations.read_state(con)
         migrations.verify(state, settings.warehouse)  # before fetching anything
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        tables = {r[0] for r in con.execute(sqlfiles.query("meta/base_tables")).fetchall()}
         if "stock_prices" not in tables:
             return out  # the build's migration adds it
         for source in sources:
@@ -135,10 +146,45 @@ def stored_last(settings: Settings, sources: tuple[str, ...]
     return out
 
 
+def stored_factors(settings: Settings, sources: tuple[str, ...]
+                   ) -> dict[str, dict[tuple[str, date], tuple[tuple[date, float], ...]]]:
+    """source -> (stock_code, listing_date) -> the adjustment factors (adj_close / close) of
+    its last stored days, for the sources that serve an adjusted close."""
+    out: dict = {s: {} for s in sources}
+    if not settings.warehouse.exists():
+        return out
+    con = warehouse.connect_read_only(settings.warehouse)
+    try:
+        for source in sources:
+            rows = con.execute(sqlfiles.query("load/stock_recent_factors"),
+                               {"source": source, "n": REVISION_SESSIONS}).fetchall()
+            for code, listing, day, factor in rows:
+                out[source].setdefault((code, listing), []).append((day, factor))
+    except duckdb.CatalogException:
+        return {s: {} for s in sources}  # a warehouse from before stock_prices existed
+    finally:
+        con.close()
+    return {s: {k: tuple(v) for k, v in d.items()} for s, d in out.items()}
+
+
+def rewritten(frame: pd.DataFrame, factors: tuple[tuple[date, float], ...]) -> bool:
+    """True when ``frame`` (a source's answer) adjusts a day it shares with the stored rows by
+    a different factor: the vendor has rewritten its adjusted history since (a dividend or a
+    split), so the stored adj_close is on another basis."""
+    if not factors or "adj_close" not in frame:
+        return False
+    new = dict(zip(pd.to_datetime(frame["trade_date"]).dt.date,
+                   frame["adj_close"] / frame["close"], strict=True))
+    return any(day in new and pd.notna(new[day]) and abs(new[day] / old - 1) > FACTOR_TOLERANCE
+               for day, old in factors)
+
+
 def plan(settings: Settings, listings: pd.DataFrame, sources: tuple[str, ...], *,
-         last: dict[str, dict[tuple[str, date], date]], full: bool = False) -> list[StockPlan]:
+         last: dict[str, dict[tuple[str, date], date]], full: bool = False,
+         factors: dict | None = None) -> list[StockPlan]:
     """Per source and listed stock: what to ask for. A listing with nothing stored from that
-    source (or ``full``) is asked from its listing date."""
+    source (or ``full``) is asked from its listing date. ``factors`` (``stored_factors``)
+    travel with the plan, so the fetch can tell a rewritten adjusted history."""
     end = calendar.last_completed_session(settings.clock())
     plans = []
     for source in sources:
@@ -154,8 +200,10 @@ def plan(settings: Settings, listings: pd.DataFrame, sources: tuple[str, ...], *
                 start = (recent[-REVISION_SESSIONS].date() if len(recent) >= REVISION_SESSIONS
                          else previous)
                 start = max(start, listing)
+            known = () if full or not previous else (factors or {}).get(source, {}).get(
+                (row.stock_code, listing), ())
             plans.append(StockPlan(source, row.stock_code, listing,
-                                   remote_symbol(row.stock_code), start, end))
+                                   remote_symbol(row.stock_code), start, end, known))
     return plans
 
 
@@ -223,8 +271,19 @@ def stock_frame(frame: pd.DataFrame, p: StockPlan) -> pd.DataFrame:
 
 
 def fetch_stock(settings: Settings, p: StockPlan, session, limiter: RateLimiter,
+                attempts: int | None = None) -> tuple[pd.DataFrame, bool]:
+    """One listing's bars from its source, as ``stock_prices`` rows, and whether its whole
+    history was refetched because the vendor rewrote its adjusted closes; raises the
+    failure."""
+    frame = _fetch_once(settings, p, session, limiter, attempts)
+    if rewritten(frame, p.factors):
+        whole = replace(p, start=p.listing_date, factors=())
+        return _fetch_once(settings, whole, session, limiter, attempts), True
+    return frame, False
+
+
+def _fetch_once(settings: Settings, p: StockPlan, session, limiter: RateLimiter,
                 attempts: int | None = None) -> pd.DataFrame:
-    """One listing's bars from its source, as ``stock_prices`` rows; raises the failure."""
     limiter.acquire()
     src = module(p.source)
     if p.source == "hkex":
@@ -261,17 +320,21 @@ def fetch_universe(settings: Settings, plans: list[StockPlan], *, workers: int |
 
     def one(p: StockPlan):
         try:
-            return p, fetch_stock(settings, p, sessions[p.source], limiters[p.source]), None
+            frame, rebased = fetch_stock(settings, p, sessions[p.source],
+                                         limiters[p.source])
+            return p, frame, rebased, None
         except (SourceError, InputError) as exc:
-            return p, None, StockFailure(p, reason_of(exc), str(exc), utc_now())
+            return p, None, False, StockFailure(p, reason_of(exc), str(exc), utc_now())
 
     with ThreadPoolExecutor(max_workers=max(1, workers or settings.fetch_workers),
                             thread_name_prefix="hkpipe-fetch") as pool:
-        for p, frame, failure in pool.map(one, runnable):
+        for p, frame, rebased, failure in pool.map(one, runnable):
             if failure:
                 result.failures.append(failure)
-            else:
-                result.frames.setdefault(p.source, []).append(frame)
+                continue
+            result.frames.setdefault(p.source, []).append(frame)
+            if rebased:
+                result.rebased.append(p)
     result.failures.sort(key=lambda f: (f.plan.source, f.plan.stock_code))
     return result
 
@@ -283,6 +346,7 @@ def merge(results: list[UniverseResult]) -> UniverseResult:
         for source, frames in r.frames.items():
             merged.frames.setdefault(source, []).extend(frames)
         merged.failures += r.failures
+        merged.rebased += r.rebased
     merged.failures.sort(key=lambda f: (f.plan.source, f.plan.stock_code))
     return merged
 
@@ -310,13 +374,16 @@ def store(con, result: UniverseResult, *, run_id: str, command: str) -> list[str
     from .load import LoadResult
 
     loads = []
+    for p in result.rebased:
+        con.execute(sqlfiles.query("load/stock_delete_listing_source"), {
+            "source": p.source, "stock_code": p.stock_code, "listing_date": p.listing_date})
     for source, frames in result.frames.items():
         batch = pd.concat(frames, ignore_index=True)[list(STOCK_COLUMNS)]
         started = utc_now()
         con.register("stock_batch", batch)
         try:
             received, inserted, existing, first, last = con.execute(
-                sqlfiles.query("load/stock_batch_counts"), {"source": source}).fetchone()
+                sqlfiles.query("load/stock_batch_counts"), {"source": source}).fetchall()[0]
             con.execute(sqlfiles.query("load/stock_live_upsert"),
                         {"source": source, "loaded_at": started})
         finally:

@@ -111,8 +111,9 @@ class FakeYahoo:
                                        (int(v) if c == "Volume" else float(v))
                                        for v in sel[c]]
                            for c in ("Open", "High", "Low", "Close", "Volume")}],
+                # an "Adj Close" column where the test gives one (a dividend since), else close
                 "adjclose": [{"adjclose": [None if pd.isna(v) else float(v)
-                                           for v in sel["Close"]]}],
+                                           for v in sel.get("Adj Close", sel["Close"])]}],
             },
         }
         if not len(sel):

@@ -292,3 +292,38 @@ def test_a_second_refresh_takes_revisions_without_duplicating(wh, fake, monkeypa
     run = query(wh.warehouse, "SELECT rows_received, rows_inserted, rows_updated FROM "
                 "load_runs WHERE run_id = ? AND symbol = 'stocks'", [outcome.run_id])
     assert run == [(3 * len(SESSIONS), 0, 3 * len(SESSIONS))]
+
+
+def test_a_rewritten_adjusted_history_is_refetched_whole(wh, fake, monkeypatch):
+    # A dividend after the last refresh makes Yahoo rescale every earlier adj_close. The
+    # incremental refresh sees the re-fetched days adjusted by a new factor and asks for the
+    # stock's whole history again, so its stored adj_close never mixes two bases.
+    codes = listed_codes(wh)[:2]
+    rebased, steady = codes
+    listings = universe.listed(wh)
+    mine = listings[listings["stock_code"].isin(codes)]
+    monkeypatch.setattr(universe, "listed", lambda s: mine)
+    days = [d.date() for d in calendar.sessions("2026-08-10", "2026-08-28")]
+
+    def history(code, factor):
+        c = base_close(code)
+        frame = bars([(d.isoformat(), c, c + 0.5, c - 0.5, c + i * 0.01, 1000 + i)
+                      for i, d in enumerate(days)])
+        frame["Adj Close"] = frame["Close"] * factor
+        return frame
+
+    for code in codes:
+        fake.serve(universe.remote_symbol(code), history(code, 1.0))
+    jobs.refresh_universe(wh, source="yahoo")
+    fake.serve(universe.remote_symbol(rebased), history(rebased, 0.98))
+    calls_before = len(fake.calls)
+    outcome = jobs.refresh_universe(wh, source="yahoo")
+    assert [p.stock_code for p in outcome.universe.rebased] == [rebased]
+    assert any("refetched whole" in n and rebased in n for n in outcome.notes)
+    charts = [c for c in fake.calls[calls_before:] if "/v8/finance/chart/" in c]
+    assert len(charts) == 3  # both stocks once, the rebased one again from its listing
+    factors = dict(query(wh.warehouse, "SELECT stock_code, list(DISTINCT round(adj_close / "
+                         "close, 6)) FROM stock_prices WHERE source = 'yahoo' GROUP BY ALL"))
+    assert factors == {rebased: [0.98], steady: [1.0]}
+    assert query(wh.warehouse, "SELECT count(*) FROM stock_prices WHERE source = 'yahoo' AND "
+                 "stock_code = ?", [rebased]) == [(len(days),)]
