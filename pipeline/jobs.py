@@ -157,6 +157,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     if not outcome.checks:
         outcome.checks = integrity.run(con)
     outcome.checks += freshness(con, settings)
+    outcome.checks += stock_freshness(con, settings)
     outcome.checks += source_checks.reconcile(con) + source_checks.coverage(con)
     outcome.checks += source_checks.reconcile_stocks(con)
     outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
@@ -418,6 +419,15 @@ def freshness(con, settings: Settings) -> list[CheckResult]:
                       f"not expected from this source")
         out.append(CheckResult(f"freshness:{symbol}", ok, detail))
     return out
+
+
+def stock_freshness(con, settings: Settings) -> list[CheckResult]:
+    """``freshness:stocks``: the listed universe against the last completed session."""
+    from .checks import freshness as freshness_checks
+    from .sources import LIVE
+
+    now = settings.clock().tz_localize(None).to_pydatetime()
+    return freshness_checks.stocks(con, now, sorted(LIVE))
 
 
 def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):

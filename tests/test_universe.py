@@ -327,3 +327,35 @@ def test_a_rewritten_adjusted_history_is_refetched_whole(wh, fake, monkeypatch):
     assert factors == {rebased: [0.98], steady: [1.0]}
     assert query(wh.warehouse, "SELECT count(*) FROM stock_prices WHERE source = 'yahoo' AND "
                  "stock_code = ?", [rebased]) == [(len(days),)]
+
+
+def _stock_freshness(settings):
+    outcome = jobs.check(settings, record=False)
+    return next(c for c in outcome.checks if c.name == "freshness:stocks")
+
+
+def test_freshness_warns_for_a_recorded_failure_and_fails_an_unexplained_lag(wh, fake,
+                                                                            monkeypatch):
+    codes = listed_codes(wh)
+    failed = codes[len(codes) // 2]
+    serve_universe(fake, codes, failing={failed})
+    jobs.refresh_universe(wh, source="yahoo")
+    # on 2026-08-28 every fetched stock is current; the 404 one is behind, with its reason
+    result = _stock_freshness(wh)
+    assert result.ok and result.warning
+    assert f"{len(codes) - 1} of {len(codes)} listed stocks on the last completed session " \
+           f"2026-08-28" in result.detail
+    assert f"1 with a recorded failure: {failed}" in result.detail
+    assert "yahoo not_found" in result.detail and "UNEXPLAINED" not in result.detail
+    # three sessions later with no refresh since: every stock lags, unexplained
+    later = replace(wh, now="2026-09-02T10:00:00Z")
+    result = _stock_freshness(later)
+    assert not result.ok
+    assert "0 of" in result.detail
+    assert f"UNEXPLAINED lag beyond one session: {len(codes) - 1}" in result.detail
+
+
+def test_freshness_before_any_live_refresh_says_the_data_is_bundled(wh):
+    result = _stock_freshness(wh)
+    assert result.ok and not result.warning
+    assert "no live refresh of the universe has run" in result.detail
