@@ -7,14 +7,14 @@ token is fetched once per flow run and handed to every HKEX task. The frames are
 checked (claim ledger, freshness, reconciliation, coverage, data-quality suites), recorded and
 published in one build, all or nothing, except that a source may fail where another served
 every session it was asked for (``pipeline.live.settle``).
-After the indexes, the flow refreshes the listed universe (``universe=True``, the default):
+After the indexes, the flow fetches the listed universe (``universe=True``, the default):
 every currently listed curated stock, in tasks of ``UNIVERSE_BATCH`` stocks that run
 concurrently, each request under Prefect's global rate limit ``hkpipe-yahoo`` or
 ``hkpipe-hkex`` where the server has one (``prefect gcl create hkpipe-yahoo --limit 4
 --slot-decay-per-second 4``), else under the pipeline's own limit at HKPIPE_YAHOO_RATE /
-HKPIPE_HKEX_RATE; then one build stores the stocks and the per-stock failures
-(``load_failures``), or nothing when more than HKPIPE_MAX_STOCK_FAILURES failed
-(``pipeline.jobs.publish_universe``).
+HKPIPE_HKEX_RATE. The same single build stores the stocks and the per-stock failures
+(``load_failures``) with the indexes, so the run's checks see them; when more than
+HKPIPE_MAX_STOCK_FAILURES failed, the build stores the indexes only and the flow run fails.
 The report reads the verdicts that run recorded; nothing is checked twice. The flow publishes
 the claim verdicts as a table artifact and a Markdown summary (as-of dates, what changed, the
 report's path) for the Prefect UI; a failed check fails the flow run with the failed checks
@@ -150,22 +150,8 @@ def fetch_stock_batch(settings: Settings, plans: list[universe.StockPlan],
     return result
 
 
-@task(cache_policy=NO_CACHE)
-def publish_universe(settings: Settings, results: list[universe.UniverseResult],
-                     command: str) -> dict:
-    """Store every batch's stocks and failures in one build, or nothing above the limit."""
-    outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse)
-    jobs.publish_universe(settings, outcome, universe.merge(results), command=command)
-    logger = get_run_logger()
-    for note in outcome.notes:
-        (logger.warning if note.startswith("FAILED") else logger.info)(note)
-    result = outcome.universe
-    return {"run_id": outcome.run_id, "wanted": result.wanted, "fetched": result.fetched,
-            "failed": [f.describe() for f in result.failures]}
-
-
-def _refresh_universe(settings: Settings, source: str, full: bool) -> dict:
-    """The listed universe in concurrent batch tasks, then one publish."""
+def _fetch_universe(settings: Settings, source: str, full: bool) -> universe.UniverseResult:
+    """The listed universe in concurrent batch tasks, merged into one result."""
     plans = plan_universe(settings, source, full=full)
     tokens: dict[str, str | None] = {}
     for s in dict.fromkeys(p.source for p in plans):
@@ -175,7 +161,7 @@ def _refresh_universe(settings: Settings, source: str, full: bool) -> dict:
             tokens[s] = None  # each batch tries again and records the failure per stock
     futures = [fetch_stock_batch.submit(settings, batch, tokens)
                for batch in universe.batches(plans, UNIVERSE_BATCH)]
-    return publish_universe(settings, [f.result() for f in futures], "flow:daily_refresh")
+    return universe.merge([f.result() for f in futures])
 
 
 @task(cache_policy=NO_CACHE)
@@ -199,12 +185,16 @@ def publish(settings: Settings, prices: list[tuple[str, dict[str, pd.DataFrame]]
 
 @task(cache_policy=NO_CACHE)
 def publish_and_check(settings: Settings, prices: list[tuple[str, dict[str, pd.DataFrame]]],
-                      command: str) -> dict:
-    """One build: load the frames, run every check, record the verdicts, publish."""
+                      command: str, stocks: universe.UniverseResult | None = None) -> dict:
+    """One build: load the frames (and the universe's stocks and failures), run every check,
+    record the verdicts, publish."""
     outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse,
                            source_used=" + ".join(source for source, _ in prices))
-    jobs.publish_prices(settings, outcome, prices, command=command, evaluate=True)
+    jobs.publish_prices(settings, outcome, prices, command=command, evaluate=True,
+                        universe=stocks)
     logger = get_run_logger()
+    for note in outcome.notes:
+        (logger.warning if note.startswith("FAILED") else logger.info)(note)
     for r in outcome.loads:
         logger.info(r.describe())
     for c in outcome.checks:
@@ -213,7 +203,10 @@ def publish_and_check(settings: Settings, prices: list[tuple[str, dict[str, pd.D
     for r in outcome.claims:
         (logger.info if not r.changed else logger.error)(
             f"claim {r.claim.key}: {r.verdict} (expected {r.claim.expected})")
-    return {"ok": outcome.ok, "run_id": outcome.run_id,
+    summary = ({} if stocks is None else
+               {"universe": {"wanted": stocks.wanted, "fetched": stocks.fetched,
+                             "failed": [f.describe() for f in stocks.failures]}})
+    return {**summary, "ok": outcome.ok, "run_id": outcome.run_id,
             "loaded": [r.describe() for r in outcome.loads],
             "as_of": {s: str(d) for s, d in sorted(outcome.as_of.items())},
             "checks": [c.as_dict() for c in outcome.checks],
@@ -286,11 +279,12 @@ def daily_refresh(warehouse: str | None = None, full: bool = False,
                   source: Literal["live", "hkex", "yahoo", "snapshot"] = "live",
                   universe: bool = True) -> dict:
     """Fetch every index from the live sources (``live``: HKEX and Yahoo; or one of them), or
-    read the bundled snapshot (``source="snapshot"``, no network); then load, check, record
-    and publish in one build, report from the recorded verdicts and publish them as
-    artifacts. Then, with ``universe`` and a live source, refresh every listed stock
-    (published on its own, within HKPIPE_MAX_STOCK_FAILURES). Fails, naming the failed checks,
-    if any check failed or a claim verdict changed (the data is published all the same)."""
+    read the bundled snapshot (``source="snapshot"``, no network); then, with ``universe``
+    and a live source, fetch every listed stock; then load, check, record and publish in one
+    build, report from the recorded verdicts and publish them as artifacts. Stocks are stored
+    while their failures stay within HKPIPE_MAX_STOCK_FAILURES; above it the build stores the
+    indexes only. Fails, naming the failed checks, if any check failed, a claim verdict
+    changed or too many stocks failed (the data is published all the same)."""
     if source not in ("live", "hkex", "yahoo", "snapshot"):
         raise PipelineError(f"unknown source {source!r}: live, hkex, yahoo or snapshot")
     settings = Settings.from_env(warehouse=warehouse)
@@ -298,13 +292,16 @@ def daily_refresh(warehouse: str | None = None, full: bool = False,
         prices = [("snapshot", read_snapshot(settings))]
     else:
         prices = _fetch_all(settings, plan(settings, source, full=full))
-    result = publish_and_check(settings, prices, "flow:daily_refresh")
+    stocks, stocks_error = None, None
     if universe and source != "snapshot":
-        try:
-            result["universe"] = _refresh_universe(settings, source, full)
-        except TooManyStockFailures as exc:  # the indexes stay published; the flow fails below
-            get_run_logger().error(str(exc))
-            result["universe"] = {"error": str(exc)}
+        stocks = _fetch_universe(settings, source, full)
+        if stocks.failed_share > settings.max_stock_failures:
+            stocks_error = str(TooManyStockFailures(stocks, settings.max_stock_failures))
+            get_run_logger().error(stocks_error)  # the indexes publish; the flow fails below
+            stocks = None
+    result = publish_and_check(settings, prices, "flow:daily_refresh", stocks)
+    if stocks_error:
+        result["universe"] = {"error": stocks_error}
     if write_report:
         result["report"] = report(settings, result["run_id"], result["checks"])
     _publish_artifacts(result, str(settings.warehouse))

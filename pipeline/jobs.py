@@ -301,21 +301,25 @@ def refresh_universe(settings: Settings, *, source: str = "live", full: bool = F
 
 def publish_prices(settings: Settings, outcome: Outcome,
                    prices: list[tuple[str, dict[str, pd.DataFrame]]], *, command: str,
-                   evaluate: bool = False) -> Outcome:
+                   evaluate: bool = False, universe=None) -> Outcome:
     """Store already-fetched frames, [(source, {symbol: frame})], in one build and publish.
     With ``evaluate`` the same build also runs the claim ledger, freshness and the data-quality
     suites and records the verdicts in ``claim_results`` (under ``outcome.run_id``), so a
     refresh loads, checks and publishes once; a failed check is in ``outcome`` (the data is
     published all the same, as by ``run``). An evaluated first build (no warehouse yet) loads
     the curated seed tables and the bundled stock prices too, as ``run`` would, so the claims
-    and the IPO views have their data.
+    and the IPO views have their data. ``universe`` (a ``universe.UniverseResult`` already
+    within the failure limit) is stored by the same build, so its checks see the stocks.
     """
     seed_frames = None
     first = evaluate and not settings.warehouse.exists()
     if first:
         seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
+    if universe is not None:
+        outcome.universe = universe
+        outcome.notes += universe.notes()
     _write(settings, outcome, command, seed_frames=seed_frames, prices=prices, stocks=first,
-           evaluate=evaluate)
+           evaluate=evaluate, universe=universe)
     return outcome
 
 

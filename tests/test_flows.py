@@ -240,6 +240,12 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
                  "stock_prices WHERE source = 'yahoo'") == [(59, 59 * 5)]
     assert query(built_settings.warehouse, "SELECT stock_code, reason, command FROM "
                  "load_failures") == [(failed, "not_found", "flow:daily_refresh")]
+    # one build for the whole run: the stocks, their failures and the verdicts share its id
+    runs = query(built_settings.warehouse, "SELECT DISTINCT run_id FROM load_failures UNION "
+                 "SELECT DISTINCT run_id FROM load_runs WHERE command = 'flow:daily_refresh' "
+                 "UNION SELECT DISTINCT run_id FROM claim_results WHERE command = "
+                 "'flow:daily_refresh'")
+    assert len(runs) == 1
 
 
 def test_deployment_schedule_is_after_the_hong_kong_close():
