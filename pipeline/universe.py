@@ -292,7 +292,9 @@ def _fetch_once(settings: Settings, p: StockPlan, session, limiter: RateLimiter,
         raw = src.fetch(client, p.remote, p.stock_code, p.start, p.end,
                         attempts=attempts or settings.hkex_attempts, today=settings.today())
     else:
-        raw = src.fetch_plan(settings, p.fetch_plan(), session, attempts)
+        # a bar whose open or close lies outside its own range is kept, as HKEX's are: the
+        # stock rules are a future date, a non-positive price and high below low
+        raw = src.fetch_plan(settings, p.fetch_plan(), session, attempts, ranges=False)
     return stock_frame(raw, p)
 
 

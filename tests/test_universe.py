@@ -146,6 +146,10 @@ def test_bad_bars_fail_the_stock_not_the_run_and_are_never_stored(wh, fake, monk
     zero = five_sessions(codes[2])
     zero.iloc[0, zero.columns.get_loc("Open")] = 0.0
     fake.serve(universe.remote_symbol(codes[2]), zero)
+    # a close above its own high is not one of the stock rules: the bar is kept as served
+    outside = five_sessions(codes[3])
+    outside.iloc[3, outside.columns.get_loc("Close")] = outside["High"].iloc[3] + 0.2
+    fake.serve(universe.remote_symbol(codes[3]), outside)
     listings = universe.listed(wh)
     monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"]
                                                                .isin(codes)])
@@ -158,6 +162,8 @@ def test_bad_bars_fail_the_stock_not_the_run_and_are_never_stored(wh, fake, monk
                  "source = 'yahoo'")[0][0] == 37
     assert query(wh.warehouse, "SELECT reason, count(*) FROM load_failures GROUP BY ALL"
                  ) == [("bad_data", 3)]
+    assert query(wh.warehouse, "SELECT count(*) FROM stock_prices WHERE source = 'yahoo' AND "
+                 "stock_code = ? AND close > high", [codes[3]]) == [(1,)]
 
 
 def test_refresh_is_incremental_per_listing(wh, fake, monkeypatch):

@@ -188,7 +188,7 @@ def _history(yf, data, symbol: str, start: date, end: date, timeout: float):
 
 
 def normalise(raw: pd.DataFrame, symbol: str, start: date, end: date, *,
-              today: date | None = None) -> pd.DataFrame:
+              today: date | None = None, ranges: bool = True) -> pd.DataFrame:
     """yfinance's frame -> the pipeline's price frame.
 
     The index is tz-aware Hong Kong time; its calendar date there is the trade date (never
@@ -226,14 +226,15 @@ def normalise(raw: pd.DataFrame, symbol: str, start: date, end: date, *,
     if frame.empty:
         raise SourceError(f"Yahoo {symbol} {start}..{end}: every bar was empty (all-NaN) or "
                           "outside the range asked for", kind="empty")
-    return validate(frame.reset_index(drop=True), origin, today=today)
+    return validate(frame.reset_index(drop=True), origin, today=today, ranges=ranges)
 
 
 def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0, attempts: int = 3,
           backoff: float = 2.0, max_wait: float = 120.0, sleep=None,
-          today: date | None = None) -> pd.DataFrame:
+          today: date | None = None, ranges: bool = True) -> pd.DataFrame:
     """Daily bars for ``symbol`` from start to end (HK dates), normalised and validated
-    (a bar after ``today`` in Hong Kong is rejected).
+    (a bar after ``today`` in Hong Kong is rejected; with ``ranges``, so is an open or close
+    outside its bar's high-low range).
 
     Retries timeouts, 429s and 5xx up to ``attempts`` times with exponential backoff
     (``backoff`` s, doubling), waiting Retry-After where Yahoo gives one (capped at
@@ -241,7 +242,7 @@ def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0, attempt
     """
     return with_retries(
         lambda: normalise(download(symbol, start, end, timeout=timeout), symbol, start, end,
-                          today=today),
+                          today=today, ranges=ranges),
         attempts=attempts, backoff=backoff, max_wait=max_wait, sleep=sleep)
 
 
@@ -255,8 +256,12 @@ def open_session(settings, token=None):
     return None
 
 
-def fetch_plan(settings, plan, session=None, attempts: int | None = None) -> pd.DataFrame:
-    """One planned fetch (``pipeline.live.FetchPlan``), stored under the plan's symbol."""
+def fetch_plan(settings, plan, session=None, attempts: int | None = None, *,
+               ranges: bool = True) -> pd.DataFrame:
+    """One planned fetch (``pipeline.live.FetchPlan``), stored under the plan's symbol.
+    ``ranges=False`` keeps a bar whose open or close lies outside its own high-low range (a
+    stock's bar: only a future date, a non-positive price or high below low fail it)."""
     frame = fetch(plan.remote, plan.start, plan.end, timeout=settings.yahoo_timeout,
-                  attempts=attempts or settings.yahoo_attempts, today=settings.today())
+                  attempts=attempts or settings.yahoo_attempts, today=settings.today(),
+                  ranges=ranges)
     return frame.assign(symbol=plan.symbol)
