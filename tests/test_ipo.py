@@ -329,17 +329,46 @@ def test_cohorts_summarise_ipo_performance(built, perf):
 
 def test_stock_suite_fails_on_a_price_that_breaks_a_rule(capsys, built_settings):
     con = duckdb.connect(str(built_settings.warehouse))
-    # a Sunday row: not an XHKG session
+    # a Sunday row, stored after the last validation: not an XHKG session
     con.execute("INSERT INTO stock_prices SELECT stock_code, listing_date, DATE '2021-02-07', "
-                "open, high, low, close, adj_close, volume, price_basis, source, loaded_at "
-                "FROM stock_prices WHERE stock_code = '01024' AND trade_date = '2021-02-05' "
-                "AND source = 'snapshot:stooq'")
+                "open, high, low, close, adj_close, volume, price_basis, source, "
+                "loaded_at + INTERVAL 1 HOUR FROM stock_prices WHERE stock_code = '01024' AND "
+                "trade_date = '2021-02-05' AND source = 'snapshot:stooq'")
     con.close()
     code, out = run_cli(capsys, built_settings, "check")
     assert code == 1
     line = next(x for x in out.splitlines() if "gx:stock_prices" in x)
     assert line.lstrip().startswith("FAIL") and "every date an XHKG session" in line
     assert "01024" in line
+    # only the new row was validated; a failure keeps it in the next check's batch
+    assert "rows loaded after" in line
+    code, out = run_cli(capsys, built_settings, "check")
+    assert code == 1 and "every date an XHKG session" in next(
+        x for x in out.splitlines() if "gx:stock_prices" in x)
+
+
+def test_stock_suite_validates_only_rows_loaded_since_it_last_passed(capsys, built_settings):
+    con = duckdb.connect(str(built_settings.warehouse))
+    con.execute("UPDATE stock_prices SET loaded_at = loaded_at + INTERVAL 1 HOUR, close = "
+                "close * 1.01 WHERE stock_code = '01024' AND source = 'snapshot:stooq' AND "
+                "trade_date >= '2025-04-01'")
+    changed = con.execute("SELECT count(*) FROM stock_prices WHERE stock_code = '01024' AND "
+                          "source = 'snapshot:stooq' AND trade_date >= '2025-04-01'"
+                          ).fetchall()[0][0]
+    con.close()
+    code, out = run_cli(capsys, built_settings, "check")
+    line = next(x for x in out.splitlines() if "gx:stock_prices" in x)
+    # one summary row: the one listing and source whose rows changed
+    assert code == 0 and "passed on 1 rows; rows loaded after" in line
+    assert changed > 1
+    # a change to the listings the rules read re-validates every row
+    con = duckdb.connect(str(built_settings.warehouse))
+    con.execute("UPDATE new_economy_listings SET delisting_date = DATE '2026-01-05' WHERE "
+                "stock_code = '01024'")
+    con.close()
+    code, out = run_cli(capsys, built_settings, "check")
+    line = next(x for x in out.splitlines() if "gx:stock_prices" in x)
+    assert "every stored row" in line
 
 
 def test_large_daily_moves_are_warnings_not_failures(capsys, built_settings):

@@ -48,6 +48,9 @@ class Batch:
     sql_params: dict = field(default_factory=dict)  # bound parameters of the query
     frame: pd.DataFrame | None = None
     chunked: bool = False  # query takes $symbols and may be validated in chunks
+    # query takes $since: only rows loaded after the last passing validation are validated
+    # (the watermark lives in pipeline_meta under this key; see ``Watermark``)
+    watermark: str | None = None
 
 
 def suite_path(name: str) -> Path:
@@ -66,7 +69,8 @@ def table_batches(today: date | None = None) -> list[Batch]:
         Batch("prices_sessions", query="quality/missing_sessions"),
         Batch("new_economy_listings", query="quality/new_economy_listings_batch",
               parameters={"today_yyyymmdd": int(today.strftime("%Y%m%d"))}),
-        Batch("stock_prices", query="quality/stock_prices_batch"),
+        Batch("stock_prices", query="quality/stock_prices_batch", sql_params={"since": None},
+              watermark="dq:stock_prices"),
         Batch("stock_moves", query="quality/stock_moves"),
     ]
 
@@ -143,6 +147,7 @@ class Validation:
         self.batches: list[Batch] = []
         self.keys: list[str] = []
         self.stored: list[tuple[bool, str] | None] = []
+        self.marks: dict[int, Watermark] = {}  # batch index -> its incremental watermark
 
     def start(self) -> Validation:
         for batch in self.pending:
@@ -154,6 +159,8 @@ class Validation:
     def add(self, batch: Batch) -> None:
         """Look up a batch's stored result (also for batches known only later, such as this
         run's claim results)."""
+        if batch.watermark:
+            self.marks[len(self.batches)] = Watermark.read(self.con, batch)
         key = cache_key(self.con, batch)
         hit = self.con.execute(sqlfiles.query("load/dq_validation_lookup"),
                                {"suite": batch.suite, "cache_key": key}).fetchall()
@@ -179,8 +186,45 @@ class Validation:
             else:
                 success, detail = self.stored[i]
                 detail = f"{detail} (stored result, batch unchanged)"
+            mark = self.marks.get(i)
+            if mark is not None:
+                detail = f"{detail}; {mark.describe()}"
+                if store and success:
+                    mark.advance(self.con)  # a failure keeps its rows in the next batch
             results.append(_result(batch, success, detail))
         return results
+
+
+@dataclass
+class Watermark:
+    """How far an incremental batch's rows have passed validation: rows loaded up to
+    ``through`` under the rules' context ``context`` (listings, calendar). ``read`` sets the
+    batch's $since to the stored mark when the context is unchanged, else to NULL (every
+    row); ``advance`` stores the mark taken when the batch was read, after it passed."""
+
+    key: str
+    since: str | None
+    through: str | None
+    context: str
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection, batch: Batch) -> Watermark:
+        through, context = con.execute(sqlfiles.query("quality/stock_watermark")).fetchall()[0]
+        stored = con.execute(sqlfiles.query("load/meta_get"), {"key": batch.watermark}
+                             ).fetchall()
+        mark = json.loads(stored[0][0]) if stored else {}
+        since = mark.get("through") if mark.get("context") == context else None
+        batch.sql_params = {**batch.sql_params, "since": since}
+        return cls(batch.watermark, since, None if through is None else str(through), context)
+
+    def advance(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.through is not None:
+            con.execute(sqlfiles.query("load/meta_set"), {"key": self.key, "value": json.dumps(
+                {"through": self.through, "context": self.context})})
+
+    def describe(self) -> str:
+        return (f"rows loaded after {self.since} (earlier rows passed before)" if self.since
+                else "every stored row")
 
 
 def _result(batch: Batch, success: bool, detail: str) -> CheckResult:

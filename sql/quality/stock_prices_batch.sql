@@ -1,6 +1,9 @@
 -- One row per listing and source in stock_prices, with the count of rows that break each
 -- stock rule (the stock_prices suite expects every count to be 0 and every price positive).
 -- Aggregated in DuckDB so the suite validates a few hundred rows, not every stored day.
+-- Incremental: only rows loaded after $since (NULL: every row) are summarised; the rules
+-- that look beyond a row (a code-day claimed twice) still read every stored row.
+-- params: $since
 WITH listed AS (
     SELECT stock_code, listing_date, delisting_date FROM new_economy_listings
 ),
@@ -29,6 +32,7 @@ flagged AS (
     LEFT JOIN trading_sessions AS s ON s.session = p.trade_date
     LEFT JOIN listed AS l ON l.stock_code = p.stock_code AND l.listing_date = p.listing_date
     LEFT JOIN code_days AS c ON c.stock_code = p.stock_code AND c.trade_date = p.trade_date
+    WHERE $since IS NULL OR p.loaded_at > CAST($since AS TIMESTAMP)
 ),
 
 final AS (
