@@ -63,6 +63,7 @@ class PrefectRateLimit:
         self.name = f"hkpipe-{source}"
         self.fallback = universe.RateLimiter(rate)
         self.missing = False
+        self.told = False  # the fallback was logged (from the task, which has a run context)
 
     @classmethod
     def of(cls, settings: Settings, source: str) -> PrefectRateLimit:
@@ -80,12 +81,17 @@ class PrefectRateLimit:
                 rate_limit(self.name, occupy=1, strict=True)
                 return
             except ConcurrencySlotAcquisitionError:
+                # called from the pipeline's fetch threads, which have no Prefect run
+                # context to log in: the batch task says so when the batch is done
                 self.missing = True
-                rate = 1 / self.fallback.interval if self.fallback.interval else 0
-                get_run_logger().warning(
-                    f"no global rate limit {self.name!r} on this Prefect server; using the "
-                    f"in-process limit of {rate:g} requests/s (0: none)")
         self.fallback.acquire()
+
+    def tell(self, logger) -> None:
+        if self.missing and not self.told:
+            self.told = True
+            rate = 1 / self.fallback.interval if self.fallback.interval else 0
+            logger.warning(f"no global rate limit {self.name!r} on this Prefect server; used "
+                           f"the in-process limit of {rate:g} requests/s (0: none)")
 
 
 def _retry_if_transient(task, task_run, state) -> bool:
@@ -146,7 +152,10 @@ def fetch_stock_batch(settings: Settings, plans: list[universe.StockPlan],
     source's own retries apply per stock)."""
     limiters = {s: PrefectRateLimit.of(settings, s) for s in {p.source for p in plans}}
     result = universe.fetch_universe(settings, plans, limiters=limiters, tokens=tokens)
-    get_run_logger().info(result.coverage())
+    logger = get_run_logger()
+    for limiter in limiters.values():
+        limiter.tell(logger)
+    logger.info(result.coverage())
     return result
 
 

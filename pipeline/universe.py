@@ -249,6 +249,13 @@ def reason_of(exc: Exception) -> str:
         else "error"
 
 
+def failure_of(p: StockPlan, exc: Exception) -> StockFailure:
+    """A fetch's exception as the stock's recorded failure (an unexpected one named by type)."""
+    known = isinstance(exc, (SourceError, InputError))
+    return StockFailure(p, reason_of(exc), str(exc) if known else f"{type(exc).__name__}: {exc}",
+                        utc_now())
+
+
 def stock_frame(frame: pd.DataFrame, p: StockPlan) -> pd.DataFrame:
     """A validated source price frame -> ``stock_prices`` rows of the plan's listing.
 
@@ -325,8 +332,9 @@ def fetch_universe(settings: Settings, plans: list[StockPlan], *, workers: int |
             frame, rebased = fetch_stock(settings, p, sessions[p.source],
                                          limiters[p.source])
             return p, frame, rebased, None
-        except (SourceError, InputError) as exc:
-            return p, None, False, StockFailure(p, reason_of(exc), str(exc), utc_now())
+        except Exception as exc:  # noqa: BLE001 - one stock's failure, whatever it is,
+            # is that stock's (recorded with its reason), never the other stocks'
+            return p, None, False, failure_of(p, exc)
 
     with ThreadPoolExecutor(max_workers=max(1, workers or settings.fetch_workers),
                             thread_name_prefix="hkpipe-fetch") as pool:

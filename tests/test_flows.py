@@ -268,3 +268,38 @@ def test_pipeline_does_not_import_prefect():
     assert out.stdout.strip() == "[]"
     for path in (PROJECT_ROOT / "pipeline").rglob("*.py"):
         assert "prefect" not in path.read_text(), path
+
+
+def test_daily_flow_without_a_global_rate_limit_uses_its_own(built_settings, flows_module,
+                                                             monkeypatch):
+    # The default deployment: no `hkpipe-yahoo` limit on the server. The fetch threads have
+    # no Prefect run context, yet the universe is fetched under the in-process limit and the
+    # batch task says so.
+    from dataclasses import replace
+
+    from pipeline import universe
+
+    from .test_universe import five_sessions
+
+    fake = FakeYahoo().install(monkeypatch)
+    serve_normal(fake, tech_until="2026-08-28")
+    env_for(built_settings, monkeypatch)
+    mine = universe.listed(replace(built_settings, now=NOW)).head(12)
+    for code in mine["stock_code"]:
+        fake.serve(universe.remote_symbol(code), five_sessions(code))
+    monkeypatch.setattr(universe, "listed", lambda s: mine)
+    monkeypatch.setattr(flows_module.PrefectRateLimit, "_all", {})
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    with get_client(sync_client=True) as client:  # another test may have created it
+        try:
+            client.delete_global_concurrency_limit_by_name("hkpipe-yahoo")
+        except ObjectNotFound:
+            pass
+    with pytest.raises(Exception, match="claim verdicts changed"):
+        flows_module.daily_refresh(write_report=False, source="yahoo")
+    limiter = flows_module.PrefectRateLimit._all["yahoo"]
+    assert limiter.missing and limiter.told
+    assert query(built_settings.warehouse, "SELECT count(DISTINCT stock_code) FROM stock_prices "
+                 "WHERE source = 'yahoo'") == [(12,)]
