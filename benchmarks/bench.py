@@ -10,8 +10,9 @@ and imports exactly as a user's command does.
                                                        into an existing results.json
 
 Groups: main (gate, main job), incremental, market, sources, stocks (the bundled stock prices of
-issue 11), orchestration, dbt (needs main), setup (cold installs from PyPI: the one figure that
-needs the network).
+issue 11), universe (the listed-universe refresh of issue 12, against local stand-ins),
+orchestration, dbt (needs main), setup (cold installs from PyPI: the one figure that needs the
+network).
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
          "market_load_vs_bulk": 3.0, "market_peak_rss_gib": 3.0, "orchestration": 1.3,
          "run_vs_dbt": 1.5, "check_cached_vs_dbt": 0.5, "setup_vs_pip": 0.5,
          "check_two_sources_vs_one": 1.15, "stocks_cold_run_vs_without": 1.5,
-         "stocks_load_vs_bulk": 3.0, "stocks_peak_rss_gib": 1.5}
-GROUPS = ("main", "incremental", "market", "sources", "stocks", "orchestration", "dbt", "setup")
+         "stocks_load_vs_bulk": 3.0, "stocks_peak_rss_gib": 1.5,
+         "universe_refresh_800_vs_2": 10.0, "universe_check_vs_index_check": 1.5}
+GROUPS = ("main", "incremental", "market", "sources", "stocks", "universe", "orchestration",
+          "dbt", "setup")
 SETUP_RUNS = int(os.environ.get("HKPIPE_BENCH_SETUP_RUNS", "3"))
 FLOOR_IMPORTS = "import pandas, duckdb, great_expectations"  # what `hkpipe check` imports
 # Run in a new interpreter, so RUSAGE_CHILDREN's peak is the one command's (argv) alone.
@@ -134,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_two_sources(base, seconds, ratios, inputs, say)
     if "stocks" in groups:
         measure_stocks(seconds, ratios, inputs, say)
+    if "universe" in groups:
+        measure_universe(seconds, ratios, inputs, say)
     if "orchestration" in groups:
         measure_orchestration(base, seconds, ratios, say)
     if "dbt" in groups:
@@ -327,6 +332,48 @@ def measure_stocks(seconds: dict, ratios: dict, inputs: dict, say) -> None:
         f"{GOALS['stocks_load_vs_bulk']}); peak RSS of a cold run "
         f"{ratios['stocks_peak_rss_gib']:.2f} GiB (goal <= {GOALS['stocks_peak_rss_gib']}; "
         f"load-seeds {inputs['stocks']['peak_rss_mib']['load_seeds'] / 1024:.2f} GiB)")
+
+
+def measure_universe(seconds: dict, ratios: dict, inputs: dict, say) -> None:
+    """Issue 12: an incremental universe refresh of every listed stock vs of 2 listings, and
+    `check` after a one-session refresh of the universe vs of the two indexes
+    (benchmarks/universe.py: HKEX's stand-in on 127.0.0.1, rate limits off, HKPIPE_NOW pinned
+    per step)."""
+    done = subprocess.run([PY, str(ROOT / "benchmarks" / "universe.py"), "--work", str(WORK),
+                           "--runs", str(RUNS)], cwd=ROOT, env=env(), capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"universe benchmark failed:\n{done.stdout[-3000:]}\n"
+                         f"{done.stderr[-3000:]}")
+    uni = json.loads(done.stdout.strip().splitlines()[-1])
+    seconds.update(universe_refresh_all=uni["refresh_all_s"],
+                   universe_refresh_two=uni["refresh_two_s"],
+                   check_after_universe_refresh=uni["check_universe_s"],
+                   check_after_index_refresh=uni["check_indexes_s"])
+    ratios["universe_refresh_800_vs_2"] = round(uni["refresh_all_s"] / uni["refresh_two_s"], 3)
+    ratios["universe_check_vs_index_check"] = round(uni["check_universe_s"]
+                                                    / uni["check_indexes_s"], 3)
+    inputs["universe"] = {
+        **{k: uni[k] for k in ("listed", "two_listings", "coverage_all", "coverage_two",
+                               "fetch_workers", "check_exit_codes", "runs_s")},
+        "how": "hkpipe refresh --source hkex --universe listings against tests/fake_hkex.py "
+               "(a real HTTP server on 127.0.0.1, each answer rendered once), HKPIPE_HKEX_RATE=0 "
+               "and HKPIPE_YAHOO_RATE=0, HKPIPE_FETCH_WORKERS default; starting warehouse: run "
+               "--source snapshot, then a universe refresh up to 2026-08-28; measured refresh to "
+               "2026-09-04 (5 new sessions a stock, 10 asked with the revision window), every "
+               "listed stock vs a seeds copy whose new_economy_listings.csv keeps 2 listed rows. "
+               "Check figure: from a warehouse with indexes (Yahoo stand-in) and universe up to "
+               "2026-09-03, checked once at 2026-09-04's now; hkpipe check after a universe "
+               "refresh (HKEX stand-in) vs after refresh --source yahoo of the indexes "
+               "(tests/fake_yahoo.py in the refreshing process), each to 2026-09-04"}
+    say(f"universe: incremental refresh of {uni['listed']} listed stocks "
+        f"{uni['refresh_all_s']:.2f} s / of 2 {uni['refresh_two_s']:.2f} s: ratio "
+        f"{ratios['universe_refresh_800_vs_2']:.2f} (goal <= "
+        f"{GOALS['universe_refresh_800_vs_2']})")
+    say(f"  check after a one-session universe refresh {uni['check_universe_s']:.2f} s / after "
+        f"an index refresh {uni['check_indexes_s']:.2f} s: ratio "
+        f"{ratios['universe_check_vs_index_check']:.2f} (goal <= "
+        f"{GOALS['universe_check_vs_index_check']})")
 
 
 def measure_orchestration(base: Path, seconds: dict, ratios: dict, say) -> None:
