@@ -37,8 +37,11 @@ from .settings import Settings
 
 STOCK_COLUMNS = ("stock_code", "listing_date", "trade_date", "open", "high", "low", "close",
                  "adj_close", "volume", "price_basis")
-# Two answers adjust a day alike when their factors (adj_close / close) agree this closely; a
-# dividend of even 0.1% moves the factor ten times more.
+# What a live source's close is: HKEX's is the price that traded; Yahoo's chart close is
+# split-adjusted as of the request (its adj_close is adjusted for dividends as well).
+PRICE_BASIS = {"hkex": "unadjusted", "yahoo": "adjusted"}
+# Two answers adjust a day alike when their closes and their factors (adj_close / close) agree
+# this closely; a split, or a dividend of even 0.1%, moves one of them ten times more.
 FACTOR_TOLERANCE = 1e-4
 FAILURE_COLUMNS = ("source", "stock_code", "listing_date", "remote_symbol", "reason", "detail",
                    "asked_from", "asked_to", "failed_at")
@@ -55,8 +58,8 @@ class StockPlan:
     remote: str
     start: date
     end: date
-    # the stored adjustment factors (adj_close / close) of the days the request re-fetches
-    factors: tuple[tuple[date, float], ...] = ()
+    # the stored (day, close, adj_close) of the days the request re-fetches
+    factors: tuple[tuple[date, float, float | None], ...] = ()
 
     def fetch_plan(self) -> FetchPlan:
         return FetchPlan(self.source, self.stock_code, self.remote, self.start, self.end)
@@ -147,9 +150,9 @@ def stored_last(settings: Settings, sources: tuple[str, ...]
 
 
 def stored_factors(settings: Settings, sources: tuple[str, ...]
-                   ) -> dict[str, dict[tuple[str, date], tuple[tuple[date, float], ...]]]:
-    """source -> (stock_code, listing_date) -> the adjustment factors (adj_close / close) of
-    its last stored days, for the sources that serve an adjusted close."""
+                   ) -> dict[str, dict[tuple[str, date], tuple[tuple, ...]]]:
+    """source -> (stock_code, listing_date) -> (day, close, adj_close) of its last stored
+    days, to tell a rewritten history from the next answer."""
     out: dict = {s: {} for s in sources}
     if not settings.warehouse.exists():
         return out
@@ -158,8 +161,8 @@ def stored_factors(settings: Settings, sources: tuple[str, ...]
         for source in sources:
             rows = con.execute(sqlfiles.query("load/stock_recent_factors"),
                                {"source": source, "n": REVISION_SESSIONS}).fetchall()
-            for code, listing, day, factor in rows:
-                out[source].setdefault((code, listing), []).append((day, factor))
+            for code, listing, day, close, adj_close in rows:
+                out[source].setdefault((code, listing), []).append((day, close, adj_close))
     except duckdb.CatalogException:
         return {s: {} for s in sources}  # a warehouse from before stock_prices existed
     finally:
@@ -167,16 +170,26 @@ def stored_factors(settings: Settings, sources: tuple[str, ...]
     return {s: {k: tuple(v) for k, v in d.items()} for s, d in out.items()}
 
 
-def rewritten(frame: pd.DataFrame, factors: tuple[tuple[date, float], ...]) -> bool:
-    """True when ``frame`` (a source's answer) adjusts a day it shares with the stored rows by
-    a different factor: the vendor has rewritten its adjusted history since (a dividend or a
-    split), so the stored adj_close is on another basis."""
-    if not factors or "adj_close" not in frame:
+def rewritten(frame: pd.DataFrame, stored: tuple[tuple, ...]) -> bool:
+    """True when ``frame`` (a source's answer) has rewritten the days it shares with the
+    stored rows: every shared close rescaled by one common ratio (a split or bonus issue
+    rescales a split-adjusted history; a revision of one day's close does not), or any
+    shared day adjusted by a new factor (adj_close / close: a dividend rescales the adjusted
+    history). The stored rows are then on another basis."""
+    days = pd.to_datetime(frame["trade_date"]).dt.date
+    closes = dict(zip(days, frame["close"], strict=True))
+    factors = dict(zip(days, frame["adj_close"] / frame["close"], strict=True))
+    shared = [(closes[day], close, factors[day], adj) for day, close, adj in stored
+              if day in closes and pd.notna(closes[day])]
+    if not shared:
         return False
-    new = dict(zip(pd.to_datetime(frame["trade_date"]).dt.date,
-                   frame["adj_close"] / frame["close"], strict=True))
-    return any(day in new and pd.notna(new[day]) and abs(new[day] / old - 1) > FACTOR_TOLERANCE
-               for day, old in factors)
+    ratios = [new / old for new, old, _, _ in shared]
+    rescaled = (len(ratios) > 1 and all(abs(r - 1) > FACTOR_TOLERANCE for r in ratios)
+                and max(ratios) / min(ratios) - 1 <= FACTOR_TOLERANCE)
+    refactored = any(adj is not None and pd.notna(factor)
+                     and abs(factor / (adj / old) - 1) > FACTOR_TOLERANCE
+                     for _, old, factor, adj in shared)
+    return rescaled or refactored
 
 
 def plan(settings: Settings, listings: pd.DataFrame, sources: tuple[str, ...], *,
@@ -261,7 +274,8 @@ def stock_frame(frame: pd.DataFrame, p: StockPlan) -> pd.DataFrame:
 
     Bars before the listing date are dropped: a reused code's earlier bars belong to another
     issuer. HKEX answers with ten years whatever is asked; only the plan's sessions are kept.
-    Live closes are as traded (``unadjusted``); Yahoo's adjusted close is kept beside them.
+    HKEX's closes are as traded (``unadjusted``); Yahoo's are split-adjusted even without its
+    adjusted close (``adjusted``: a later split rescales them), which is kept beside them.
     """
     days = frame["trade_date"]
     keep = (days >= pd.Timestamp(max(p.start, p.listing_date))) & (days <= pd.Timestamp(p.end))
@@ -274,7 +288,7 @@ def stock_frame(frame: pd.DataFrame, p: StockPlan) -> pd.DataFrame:
         "trade_date": frame["trade_date"].dt.date, "open": frame["open"],
         "high": frame["high"], "low": frame["low"], "close": frame["close"],
         "adj_close": frame["adj_close"], "volume": frame["volume"],
-        "price_basis": "unadjusted"}).reset_index(drop=True)
+        "price_basis": PRICE_BASIS[p.source]}).reset_index(drop=True)
 
 
 def fetch_stock(settings: Settings, p: StockPlan, session, limiter: RateLimiter,

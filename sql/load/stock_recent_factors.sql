@@ -1,7 +1,7 @@
--- Per listing of $source: its last $n stored days with their adjustment factor
--- (adj_close / close), to tell whether the vendor has since rewritten its adjusted history.
-SELECT stock_code, listing_date, trade_date, adj_close / close AS factor
+-- Per listing of $source: its last $n stored days with their close and adjusted close, to
+-- tell whether the vendor has since rewritten its history (a split or a dividend).
+SELECT stock_code, listing_date, trade_date, close, adj_close
 FROM stock_prices
-WHERE source = $source AND adj_close IS NOT NULL
+WHERE source = $source
 QUALIFY row_number() OVER (PARTITION BY stock_code, listing_date ORDER BY trade_date DESC) <= $n
 ORDER BY stock_code, listing_date, trade_date

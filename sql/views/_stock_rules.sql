@@ -1,9 +1,9 @@
 -- Rules the stock views share (applied before the views that use them).
 --
--- stock_source_rank(source): which vendor's close wins where two have the same listing and day.
--- The exchange's own data (hkex) serves closes as traded; live Yahoo serves as-traded closes
--- with a separate adj_close; the bundled Stooq set is as traded after its last adjustment;
--- the bundled Yahoo set is adjusted throughout.
+-- stock_source_rank(source): which vendor's first close wins where two have the listing
+-- session (ipo_debuts, which takes as-traded closes only). The exchange's own data (hkex)
+-- serves closes as traded; Yahoo's closes, live or bundled, are split-adjusted (price_basis
+-- adjusted); the bundled Stooq set is as traded after its last adjustment.
 CREATE OR REPLACE MACRO stock_source_rank(source) AS
     CASE source
         WHEN 'hkex' THEN 1
@@ -11,6 +11,28 @@ CREATE OR REPLACE MACRO stock_source_rank(source) AS
         WHEN 'snapshot:stooq' THEN 3
         WHEN 'snapshot:yahoo' THEN 4
         ELSE 5
+    END;
+
+-- stock_return_rank(source): which vendor's series a return is measured on (ipo_horizon_
+-- returns). Returns use coalesce(adj_close, close): a series adjusted for dividends and
+-- splits first (Yahoo's adjusted close, live or bundled: a total return), then Stooq's
+-- (split-adjusted as of its snapshot: a price return), then HKEX's closes as traded, which
+-- carry every later split or bonus issue as a jump. Among equals, the series reaching
+-- furthest wins.
+CREATE OR REPLACE MACRO stock_return_rank(source) AS
+    CASE source
+        WHEN 'yahoo' THEN 1
+        WHEN 'snapshot:yahoo' THEN 1
+        WHEN 'snapshot:stooq' THEN 2
+        WHEN 'hkex' THEN 3
+        ELSE 4
+    END;
+
+-- stock_return_basis(source): what a return on that vendor's series measures.
+CREATE OR REPLACE MACRO stock_return_basis(source) AS
+    CASE stock_return_rank(source)
+        WHEN 1 THEN 'total return'
+        ELSE 'price return'
     END;
 
 -- on_price_grid(price, day): price is a whole number of ticks of HKEX's spread table in force

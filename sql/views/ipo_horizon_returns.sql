@@ -2,10 +2,10 @@
 -- after the listing session (session 0) and at the latest session its vendor has, one row a
 -- listing and horizon (ipo_performance puts them side by side). Percent: 2.5 means +2.5%.
 --
--- Series: a return is a ratio of two closes of one vendor's series, so both sit on the same
--- basis (an adjusted series gives a total return, an as-traded one a price return). Of the
--- vendors with a close on the listing session, the one whose data reaches furthest is used,
--- ties by stock_source_rank. A stock with no row on a horizon's session (suspended) takes its
+-- Series: a return is a ratio of two closes (coalesce(adj_close, close)) of one vendor's
+-- series, so both sit on the same basis. Of the vendors with a close on the listing session,
+-- the best by stock_return_rank is used (adjusted for dividends and splits first, HKEX's
+-- as-traded closes last), then the one reaching furthest; return_basis says what it measures. A stock with no row on a horizon's session (suspended) takes its
 -- last close on or before it, and the row says it is stale. A horizon after the vendor's last
 -- day, or on or after the delisting date, is not reached: NULL with the reason. A window that
 -- holds a daily move beyond +/-80% (stock_large_moves) is not computed: NULL with the jump.
@@ -35,7 +35,8 @@ chosen AS (
        AND s.first_date = d.first_session
     JOIN vendors AS v ON v.source = s.source
     QUALIFY row_number() OVER (PARTITION BY d.stock_code, d.listing_date
-                               ORDER BY v.vendor_end DESC, stock_source_rank(s.source)) = 1
+                               ORDER BY stock_return_rank(s.source), v.vendor_end DESC,
+                                        s.source) = 1
 ),
 
 horizons AS (
@@ -71,9 +72,9 @@ reached AS (
 closes AS (
     SELECT
         r.*,
-        p.trade_date AS close_date,
-        p.close      AS horizon_close,
-        f.close      AS series_first_close
+        p.trade_date                    AS close_date,
+        coalesce(p.adj_close, p.close)  AS horizon_close,
+        coalesce(f.adj_close, f.close)  AS series_first_close
     FROM reached AS r
     ASOF LEFT JOIN stock_prices AS p
         ON p.stock_code = r.stock_code AND p.listing_date = r.listing_date
@@ -131,6 +132,7 @@ final AS (
         ord                                                       AS horizon_order,
         CASE WHEN is_reached THEN horizon_date END                AS horizon_date,
         series_source,
+        stock_return_basis(series_source)                         AS return_basis,
         CASE WHEN is_reached THEN close_date END                  AS close_date,
         CASE WHEN is_reached THEN horizon_close END               AS close,
         return_from_first_close,

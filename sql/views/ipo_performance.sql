@@ -9,6 +9,7 @@ WITH wide AS (
         stock_code,
         listing_date,
         any_value(series_source) AS series_source,
+        any_value(return_basis) AS return_basis,
         max(horizon_date) FILTER (WHERE horizon = '20s') AS date_20s,
         max(return_from_offer) FILTER (WHERE horizon = '20s') AS return_from_offer_20s,
         max(return_from_first_close) FILTER (WHERE horizon = '20s') AS return_from_first_close_20s,
@@ -130,7 +131,8 @@ final AS (
         d.debut_return,
         d.debut_note,
         w.series_source,
-        w.* EXCLUDE (stock_code, listing_date, series_source, stale_note),
+        w.return_basis,
+        w.* EXCLUDE (stock_code, listing_date, series_source, return_basis, stale_note),
         w.return_from_offer_latest < 0 AS below_offer_now,
         c.coverage,
         c.coverage_note,
@@ -147,4 +149,5 @@ COMMENT ON COLUMN ipo_performance.debut_return IS 'First close against the offer
 COMMENT ON COLUMN ipo_performance.first_close IS 'Close on the listing session: as traded where any vendor has it so, else vendor-adjusted (price_basis says which).';
 COMMENT ON COLUMN ipo_performance.price_basis IS 'Basis of first_close: unadjusted (as traded) or adjusted (scaled by the vendor).';
 COMMENT ON COLUMN ipo_performance.below_offer_now IS 'The latest return from the offer is negative; NULL where it is unknown.';
+COMMENT ON COLUMN ipo_performance.return_basis IS 'What the returns from the first close measure: total return (a series adjusted for dividends and splits: Yahoo''s) or price return (Stooq''s split-adjusted closes, or HKEX''s as traded). The HSI and HSTECH are price indexes.';
 COMMENT ON COLUMN ipo_performance.coverage IS 'priced; no first close; or no prices with the category of why.';

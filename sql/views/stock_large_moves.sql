@@ -5,9 +5,12 @@
 -- vendor did not adjust for as a real move, and the data cannot tell which.
 CREATE OR REPLACE VIEW stock_large_moves AS
 WITH moves AS (
+    -- on the basis returns are measured on (ipo_horizon_returns): the adjusted close where
+    -- the vendor gives one
     SELECT
-        stock_code, listing_date, source, trade_date, close,
-        lag(close) OVER w       AS prev_close,
+        stock_code, listing_date, source, trade_date,
+        coalesce(adj_close, close)          AS close,
+        lag(coalesce(adj_close, close)) OVER w AS prev_close,
         lag(trade_date) OVER w  AS prev_date
     FROM stock_prices
     WINDOW w AS (PARTITION BY stock_code, listing_date, source ORDER BY trade_date)
