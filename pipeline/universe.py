@@ -350,15 +350,19 @@ def fetch_universe(settings: Settings, plans: list[StockPlan], *, workers: int |
             # is that stock's (recorded with its reason), never the other stocks'
             return p, None, False, failure_of(p, exc)
 
-    with ThreadPoolExecutor(max_workers=max(1, workers or settings.fetch_workers),
-                            thread_name_prefix="hkpipe-fetch") as pool:
-        for p, frame, rebased, failure in pool.map(one, runnable):
-            if failure:
-                result.failures.append(failure)
-                continue
-            result.frames.setdefault(p.source, []).append(frame)
-            if rebased:
-                result.rebased.append(p)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, workers or settings.fetch_workers),
+                                thread_name_prefix="hkpipe-fetch") as pool:
+            for p, frame, rebased, failure in pool.map(one, runnable):
+                if failure:
+                    result.failures.append(failure)
+                    continue
+                result.frames.setdefault(p.source, []).append(frame)
+                if rebased:
+                    result.rebased.append(p)
+    finally:
+        for session in sessions.values():
+            getattr(session, "close", lambda: None)()  # HKEX's shared connections
     result.failures.sort(key=lambda f: (f.plan.source, f.plan.stock_code))
     return result
 

@@ -176,7 +176,8 @@ def test_a_close_one_percent_off_fails_reconcile_naming_the_day(wh, service, cap
     assert line.lstrip().startswith("FAIL")
     assert "2026-08-19 hkex 25750.02 vs snapshot 25495.07 (-0.990%)" in line
     assert query(wh.warehouse, "SELECT trade_date::VARCHAR, source_a, source_b, "
-                               "round(diff_pct, 3) FROM source_disagreements") == [
+                               "round(diff_pct, 3) FROM source_disagreements "
+                               "WHERE measure = 'close'") == [
         ("2026-08-19", "hkex", "snapshot", -0.99)]
 
 

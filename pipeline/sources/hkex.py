@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -167,7 +168,9 @@ def normalise(rows: list, symbol: str, ric: str, start: date | None, end: date, 
 
 @dataclass
 class Client:
-    """One HKEX session: the widget base, the token page, and the token once fetched.
+    """One HKEX session: the widget base, the token page, the token once fetched, and one
+    HTTP connection pool that concurrent fetches share (a new connection per request costs
+    more than the answer, and its setup holds the GIL).
 
     ``timeout`` bounds each fetch as a whole (token page, chart call and one token retry).
     """
@@ -176,21 +179,45 @@ class Client:
     token_url: str = HKEX_TOKEN_URL
     timeout: float = 30.0
     token: str | None = None
+    _http: object = field(default=None, repr=False, compare=False)
+    _token_lock: threading.Lock = field(default_factory=threading.Lock, repr=False,
+                                        compare=False)
+    _pool_lock: threading.Lock = field(default_factory=threading.Lock, repr=False,
+                                       compare=False)
 
-    def fetch_token(self, deadline: float) -> str:
-        body = self._get(self.token_url, {}, deadline, f"HKEX token page {self.token_url}")
-        self.token = parse_token(body.decode("utf-8", "replace"), self.token_url)
-        return self.token
+    def fetch_token(self, deadline: float, refused: str | None = None) -> str:
+        """A token; with ``refused``, a fresh one unless another fetch already replaced that
+        one (concurrent fetches refused together fetch the token page once)."""
+        with self._token_lock:
+            if self.token is not None and self.token != refused:
+                return self.token
+            body = self._get(self.token_url, {}, deadline, f"HKEX token page {self.token_url}")
+            self.token = parse_token(body.decode("utf-8", "replace"), self.token_url)
+            return self.token
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    def _pool(self):
+        import httpx
+
+        with self._pool_lock:
+            if self._http is None:
+                self._http = httpx.Client(headers=HEADERS, follow_redirects=True)
+            return self._http
 
     def datalist(self, ric: str, deadline: float) -> list:
         """Daily bars of ``ric``; one fresh token and one retry when the token is refused."""
         where = f"HKEX {ric}"
+        token = self.token
         for attempt in (1, 2):
-            if self.token is None or attempt == 2:
-                self.fetch_token(deadline)
+            if token is None or attempt == 2:
+                token = self.fetch_token(deadline, refused=token)
             # qid is any number (browsers send the time in ms); it only defeats caches
             params = {"hchart": "1", "span": DAILY, "int": LONGEST, "ric": ric,
-                      "token": self.token, "qid": str(time.monotonic_ns() // 1_000_000),
+                      "token": token, "qid": str(time.monotonic_ns() // 1_000_000),
                       "callback": CALLBACK}
             try:
                 body = self._get(f"{self.base_url.rstrip('/')}/getchartdata2", params,
@@ -213,7 +240,7 @@ class Client:
         query = "&".join(f"{k}={v}" for k, v in params.items())
         full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
         try:
-            response = httpx.get(full, headers=HEADERS, timeout=left, follow_redirects=True)
+            response = self._pool().get(full, timeout=left)
         except httpx.TimeoutException:
             raise SourceError(f"{where}: no complete answer within {self.timeout:.0f} s",
                               kind="timeout", retryable=True) from None

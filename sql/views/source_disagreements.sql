@@ -79,14 +79,16 @@ final AS (
     SELECT
         p.*,
         'daily_return'  AS measure,
+        -- a stock's disagreement is documented under its own code; '*' rows are the indexes'
         (SELECT first(d.reason) FROM documented AS d
-         WHERE d.date = p.trade_date AND d.symbol IN (p.symbol, '*')) AS documented_reason
+         WHERE d.date = p.trade_date AND d.symbol = p.symbol) AS documented_reason
     FROM stock_pairs AS p
     WHERE abs(p.diff_pct) > 0.1
 )
 
-SELECT symbol, listing_date, measure, trade_date, source_a, close_a, source_b, close_b, diff_pct,
-       documented_reason
+-- the columns the view had before stocks came first, so positional index queries still work
+SELECT symbol, trade_date, source_a, close_a, source_b, close_b, diff_pct, documented_reason,
+       measure, listing_date
 FROM final
 ORDER BY measure, symbol, listing_date, trade_date, source_a, source_b;
 
