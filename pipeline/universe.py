@@ -79,24 +79,43 @@ class StockFailure:
 
 @dataclass
 class UniverseResult:
-    """What a universe fetch got: source -> stock frames, and the failed stocks."""
+    """What a universe fetch got: source -> stock frames, and the failed fetches.
 
-    wanted: int
+    A stock (listing) counts as fetched when any source served it: with ``live``, a stock
+    HKEX could not serve but Yahoo did is fetched (its HKEX failure is still recorded), as
+    for the indexes (``live.settle``). The failure share is of stocks, not of fetches."""
+
+    listings: set[tuple[str, date]] = field(default_factory=set)  # wanted
     frames: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
     failures: list[StockFailure] = field(default_factory=list)
     rebased: list[StockPlan] = field(default_factory=list)  # whole history refetched
+    served: set[tuple[str, date]] = field(default_factory=set)
+
+    @property
+    def wanted(self) -> int:
+        return len(self.listings)
+
+    @property
+    def unserved(self) -> list[tuple[str, date]]:
+        """The stocks no source served."""
+        return sorted(self.listings - self.served)
 
     @property
     def fetched(self) -> int:
-        return self.wanted - len(self.failures)
+        return self.wanted - len(self.unserved)
 
     @property
     def failed_share(self) -> float:
-        return len(self.failures) / self.wanted if self.wanted else 0.0
+        return len(self.unserved) / self.wanted if self.wanted else 0.0
 
     def coverage(self) -> str:
-        return (f"stocks: {self.fetched} of {self.wanted} fetched, {len(self.failures)} failed "
-                f"({self.failed_share:.1%})")
+        partly = len(self.failures) - sum(1 for f in self.failures
+                                          if (f.plan.stock_code, f.plan.listing_date)
+                                          in set(self.unserved))
+        also = (f"; {partly} failed fetch(es) of stocks another source served"
+                if partly else "")
+        return (f"stocks: {self.fetched} of {self.wanted} fetched, {len(self.unserved)} failed "
+                f"({self.failed_share:.1%}){also}")
 
     def notes(self) -> list[str]:
         lines = [self.coverage()]
@@ -328,7 +347,7 @@ def fetch_universe(settings: Settings, plans: list[StockPlan], *, workers: int |
     a ``RateLimiter`` at the source's configured rate; the Prefect flow passes Prefect's global
     rate limits). ``tokens``: source -> what a run shares (HKEX's token), when already fetched.
     """
-    result = UniverseResult(wanted=len(plans))
+    result = UniverseResult(listings={(p.stock_code, p.listing_date) for p in plans})
     limiters = dict(limiters or {})
     sessions = {}
     for source in dict.fromkeys(p.source for p in plans):
@@ -358,6 +377,7 @@ def fetch_universe(settings: Settings, plans: list[StockPlan], *, workers: int |
                     result.failures.append(failure)
                     continue
                 result.frames.setdefault(p.source, []).append(frame)
+                result.served.add((p.stock_code, p.listing_date))
                 if rebased:
                     result.rebased.append(p)
     finally:
@@ -369,8 +389,10 @@ def fetch_universe(settings: Settings, plans: list[StockPlan], *, workers: int |
 
 def merge(results: list[UniverseResult]) -> UniverseResult:
     """One result of several batches."""
-    merged = UniverseResult(wanted=sum(r.wanted for r in results))
+    merged = UniverseResult()
     for r in results:
+        merged.listings |= r.listings
+        merged.served |= r.served
         for source, frames in r.frames.items():
             merged.frames.setdefault(source, []).extend(frames)
         merged.failures += r.failures
@@ -388,10 +410,13 @@ class TooManyStockFailures(PipelineError):
 
     def __init__(self, result: UniverseResult, limit: float):
         self.result = result
-        shown = result.failures[:20]
-        more = len(result.failures) - len(shown)
+        unserved = set(result.unserved)
+        failed = [f for f in result.failures
+                  if (f.plan.stock_code, f.plan.listing_date) in unserved]
+        shown = failed[:20]
+        more = len(failed) - len(shown)
         super().__init__(
-            f"not published: {len(result.failures)} of {result.wanted} stock fetches failed "
+            f"not published: {len(unserved)} of {result.wanted} stocks failed "
             f"({result.failed_share:.1%}), more than HKPIPE_MAX_STOCK_FAILURES={limit:g}: "
             + "; ".join(f"{f.plan.stock_code} {f.plan.source} {f.reason}" for f in shown)
             + (f"; and {more} more" if more else ""))

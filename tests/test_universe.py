@@ -384,3 +384,27 @@ def test_a_split_since_the_last_refresh_refetches_the_history(wh, fake, monkeypa
     assert [p.stock_code for p in outcome.universe.rebased] == [code]
     assert query(wh.warehouse, "SELECT max(close) FROM stock_prices WHERE source = 'yahoo'"
                  ) == [(pytest.approx(split["Close"].max()),)]
+
+
+def test_a_stock_one_source_served_is_fetched_and_the_other_failure_recorded():
+    # With --source live, HKEX failing a stock Yahoo served is a recorded failed fetch, not a
+    # failed stock: the share HKPIPE_MAX_STOCK_FAILURES bounds is of stocks no source served.
+    day = date(2026, 8, 28)
+
+    def plan(source, code):
+        return universe.StockPlan(source, code, date(2020, 1, 2), f"{code}.HK", day, day)
+
+    one = universe.UniverseResult(listings={("00001", date(2020, 1, 2)),
+                                            ("00002", date(2020, 1, 2))},
+                                  served={("00001", date(2020, 1, 2))})
+    one.failures.append(universe.StockFailure(plan("hkex", "00001"), "not_found", "404", day))
+    other = universe.UniverseResult(listings={("00002", date(2020, 1, 2))})
+    other.failures.append(universe.StockFailure(plan("yahoo", "00002"), "empty", "none", day))
+    merged = universe.merge([one, other])
+    assert (merged.wanted, merged.fetched, merged.failed_share) == (2, 1, 0.5)
+    assert merged.unserved == [("00002", date(2020, 1, 2))]
+    assert "1 of 2 fetched, 1 failed (50.0%); 1 failed fetch(es) of stocks another source " \
+           "served" in merged.coverage()
+    error = str(universe.TooManyStockFailures(merged, 0.05))
+    assert "1 of 2 stocks failed" in error and "00002 yahoo empty" in error
+    assert "00001" not in error
