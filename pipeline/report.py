@@ -47,7 +47,7 @@ IPO_CHARTS = [
     {"name": "median_excess_vs_hsi_250s_by_year_tier", "kind": "grouped_bars",
      "title": "Median excess over the HSI at 250 sessions, by listing year and tier",
      "query": "ipo_excess_by_year_tier", "x": "listing_year", "group": "tier",
-     "y": "median_excess_vs_hsi_250s", "n": "return_250s_n",
+     "y": "median_excess_vs_hsi_250s", "n": "excess_250s_n",
      "ylabel": "median excess over the HSI, points (n: listings with one)"},
 ]
 

@@ -278,10 +278,26 @@ IPO_OFFERS = SeedSpec(
 
 
 def _tick_bands_ordered(path: Path, frame: pd.DataFrame) -> None:
+    """Each band is a price interval, and no two bands in force on the same day overlap (the
+    grid macro takes the one band that covers a price and day)."""
     fail_first(path, frame, frame["price_to"] <= frame["price_above"], "price_to",
                lambda r: f"{r['price_to']} is not above price_above {r['price_above']}")
     fail_first(path, frame, frame["tick"] <= 0, "tick",
                lambda r: f"{r['tick']} is not a positive tick")
+    start = pd.to_datetime(frame["effective_from"]).fillna(pd.Timestamp.min)
+    end = pd.to_datetime(frame["effective_to"]).fillna(pd.Timestamp.max)
+    bad = pd.Series(False, index=frame.index)
+    other = {}
+    for i in frame.index:
+        for j in frame.index:
+            if j < i and (start[i] < end[j] and start[j] < end[i]
+                          and frame.at[i, "price_above"] < frame.at[j, "price_to"]
+                          and frame.at[j, "price_above"] < frame.at[i, "price_to"]):
+                bad[i] = True
+                other.setdefault(i, j)
+    fail_first(path, frame, bad, "price_above",
+               lambda r: f"band {r['price_above']}..{r['price_to']} overlaps the band on line "
+                         f"{frame.at[other[r.name], LINE]} on days both are in force")
 
 
 HKEX_SPREAD_TABLE = SeedSpec(

@@ -386,3 +386,17 @@ def test_vendor_disagreements_share_the_reconciliation_view(built):
     assert query(built, "SELECT source_a, source_b FROM source_disagreements WHERE symbol = "
                         "'00788' AND trade_date = '2025-02-20'") == [("snapshot:stooq",
                                                                       "snapshot:yahoo")]
+
+
+def test_overlapping_spread_bands_are_refused(capsys, tmp_path):
+    seeds = copy_seeds(tmp_path)
+    settings = make_settings(tmp_path, seeds)
+    path = seeds / "hkex_spread_table.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # a second band over 0.50..10.00 in force before 2025-08-04
+    lines.append(",2025-08-04,5.00,8.00,0.005,a band that overlaps the table's own")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = run_cli(capsys, settings, "run", "--source", "snapshot")
+    assert code == 2
+    assert f"line {len(lines)}" in out and "price_above" in out
+    assert "overlaps the band on line 4" in out

@@ -24,8 +24,8 @@ COHORT_COLUMNS = ["listing_year", "tier", "listings", "with_offer_price", "with_
                   "without_prices", "without_prices_listed_after_data", "without_prices_gem",
                   "without_prices_no_vendor", "debut_n", "median_debut_return",
                   "mean_debut_return", "share_broke_issue", "return_250s_n",
-                  "median_return_250s", "median_excess_vs_hsi_250s", "below_offer_n",
-                  "share_below_offer_now"]
+                  "median_return_250s", "excess_250s_n", "median_excess_vs_hsi_250s",
+                  "below_offer_n", "share_below_offer_now"]
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,8 @@ def test_the_cohort_table_is_ipo_cohorts_row_for_row(rendered):
         SELECT listing_year, tier, listings, with_offer_price, with_prices, without_prices,
                without_prices_listed_after_data, without_prices_gem, without_prices_no_vendor,
                debut_n, median_debut_return, mean_debut_return, share_broke_issue,
-               return_250s_n, median_return_250s, median_excess_vs_hsi_250s, below_offer_n,
+               return_250s_n, median_return_250s, excess_250s_n, median_excess_vs_hsi_250s,
+               below_offer_n,
                share_below_offer_now
         FROM ipo_cohorts ORDER BY listing_year, tier = 'all', tier""")
     assert len(view) > 8  # several years, each with its tiers and a total

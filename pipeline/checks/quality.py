@@ -198,7 +198,8 @@ class Validation:
 @dataclass
 class Watermark:
     """How far an incremental batch's rows have passed validation: rows loaded up to
-    ``through`` under the rules' context ``context`` (listings, calendar). ``read`` sets the
+    ``through`` under the rules' context ``context`` (listings, calendar, the suite file, the
+    batch query and the GX version). ``read`` sets the
     batch's $since to the stored mark when the context is unchanged, else to NULL (every
     row); ``advance`` stores the mark taken when the batch was read, after it passed."""
 
@@ -209,7 +210,12 @@ class Watermark:
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, batch: Batch) -> Watermark:
-        through, context = con.execute(sqlfiles.query("quality/stock_watermark")).fetchall()[0]
+        through, data = con.execute(sqlfiles.query("quality/stock_watermark")).fetchall()[0]
+        # the rules themselves are context too: a new or changed rule re-validates every row
+        rules = hashlib.sha256(suite_path(batch.suite).read_bytes()
+                               + sqlfiles.query(batch.query).encode()
+                               + version("great_expectations").encode()).hexdigest()
+        context = f"{data}:{rules}"
         stored = con.execute(sqlfiles.query("load/meta_get"), {"key": batch.watermark}
                              ).fetchall()
         mark = json.loads(stored[0][0]) if stored else {}

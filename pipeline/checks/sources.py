@@ -52,17 +52,18 @@ def reconcile_stocks(con) -> list[CheckResult]:
     """``reconcile:stocks``: vendors' daily returns on the listing-days both hold. A warning,
     not a failure: one vendor adjusts for dividends and the other does not, so ex-dividend
     days differ by design."""
-    days, listings, bad, bad_listings, examples = con.execute(
+    tolerance, days, listings, bad, bad_listings, examples = con.execute(
         sqlfiles.query("quality/reconcile_stocks")).fetchall()[0]
     if not days:
         return []
     if not bad:
         return [CheckResult("reconcile:stocks", True, f"{days} listing-day(s) of {listings} "
-                            "listing(s) held by two vendors; daily returns all within 0.1 "
-                            "points")]
+                            f"listing(s) held by two vendors; daily returns all within "
+                            f"{tolerance:g} points")]
     return [CheckResult("reconcile:stocks", True,
                         f"{bad} of {days} listing-day(s) held by two vendors ({bad_listings} of "
-                        f"{listings} listing(s)) have daily returns more than 0.1 points apart "
+                        f"{listings} listing(s)) have daily returns more than {tolerance:g} "
+                        "points apart "
                         f"(ex-dividend days, where one vendor adjusts and the other does not, "
                         f"are expected), largest: {_shorten(examples, bad, '; ')}",
                         warning=True)]

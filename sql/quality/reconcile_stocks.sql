@@ -22,6 +22,7 @@ disagreements AS (
 )
 
 SELECT
+    stock_return_tolerance()                                        AS tolerance,
     (SELECT count(*) FROM shared)                                   AS days,
     (SELECT count(DISTINCT (stock_code, listing_date)) FROM shared) AS listings,
     count(*)                                                        AS disagreeing,

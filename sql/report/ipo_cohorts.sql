@@ -17,6 +17,7 @@ WITH cohorts AS (
         share_broke_issue,
         return_250s_n,
         median_return_250s,
+        excess_250s_n,
         median_excess_vs_hsi_250s,
         below_offer_n,
         share_below_offer_now

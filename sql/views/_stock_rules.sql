@@ -35,6 +35,10 @@ CREATE OR REPLACE MACRO stock_return_basis(source) AS
         ELSE 'price return'
     END;
 
+-- stock_return_tolerance(): how far apart (in points) two vendors' daily returns of a stock
+-- may be before source_disagreements lists the day (the provenance's cross-check used 0.1).
+CREATE OR REPLACE MACRO stock_return_tolerance() AS 0.1;
+
 -- on_price_grid(price, day): price is a whole number of ticks of HKEX's spread table in force
 -- on day. A traded price always is; a close a vendor scaled for a later split, consolidation
 -- or distribution usually is not. NULL where no band of the table covers price and day.

@@ -27,6 +27,7 @@ final AS (
                                                                         AS share_broke_issue,
         count(return_from_first_close_250s)                             AS return_250s_n,
         median(return_from_first_close_250s)                            AS median_return_250s,
+        count(excess_vs_hsi_250s)                                       AS excess_250s_n,
         median(excess_vs_hsi_250s)                                      AS median_excess_vs_hsi_250s,
         count(below_offer_now)                                          AS below_offer_n,
         100.0 * count(*) FILTER (WHERE below_offer_now) / nullif(count(below_offer_now), 0)
@@ -37,4 +38,4 @@ final AS (
 
 SELECT * FROM final ORDER BY listing_year, tier = 'all', tier;
 
-COMMENT ON VIEW ipo_cohorts IS 'Curated listings by listing year and tier (tier all: the whole year): counts with offer price and prices (and why not), median and mean debut return, share that broke issue on debut, median 250-session return from the first close and its median excess over the HSI, share below the offer at the latest session. Percent; *_n columns count the listings each measure is known for.';
+COMMENT ON VIEW ipo_cohorts IS 'Curated listings by listing year and tier (tier all: the whole year): counts with offer price and prices (and why not), median and mean debut return, share that broke issue on debut, median 250-session return from the first close and its median excess over the HSI (excess_250s_n: over how many), share below the offer at the latest session. Percent; *_n columns count the listings each measure is known for.';

@@ -2,9 +2,10 @@
 -- where the close can be trusted to be the price that traded. The first close comes from the
 -- as-traded (unadjusted) closes of the listing session, the best-ranked vendor first
 -- (stock_source_rank); a vendor-adjusted close stands in for first_close only where no
--- as-traded one exists, and then debut_return is NULL. A close off HKEX's price grid, or one
--- five times or a fifth of the offer or beyond, carries a later corporate action in the
--- vendor's back-adjustment: NULL with that reason beats a wrong number.
+-- as-traded one exists, and then debut_return is NULL. A close off HKEX's price grid, or a
+-- vendor's close at half the offer or less or five times it or more, may carry a later
+-- corporate action in the vendor's back-adjustment: NULL with that reason beats a wrong
+-- number.
 CREATE OR REPLACE VIEW ipo_debuts AS
 WITH listings AS (
     SELECT l.stock_code, l.listing_date, l.delisting_date, l.name_en, l.tier, l.board,
@@ -39,7 +40,12 @@ joined AS (
         f.price_basis,
         f.source                                AS first_close_source,
         on_price_grid(f.close, l.first_session) AS on_grid,
-        f.close / o.offer_price                 AS ratio
+        f.close / o.offer_price                 AS ratio,
+        -- a vendor's back-adjusted history can carry a later 1:1 bonus issue or 2:1 split
+        -- (half the offer or less) or a consolidation (five times or more); HKEX's own closes
+        -- are as traded and need no such bound
+        f.source <> 'hkex' AND (f.close / o.offer_price <= 0.5
+                                OR f.close / o.offer_price >= 5) AS implausible
     FROM listings AS l
     LEFT JOIN ipo_offers AS o
         ON o.stock_code = l.stock_code AND o.listing_date = l.listing_date
@@ -53,7 +59,7 @@ final AS (
         offer_price, funds_raised_hkd, first_close, price_basis, first_close_source,
         CASE
             WHEN offer_price IS NULL OR first_close IS NULL OR price_basis <> 'unadjusted'
-                 OR NOT coalesce(on_grid, false) OR ratio >= 5 OR ratio <= 0.2 THEN NULL
+                 OR NOT coalesce(on_grid, false) OR implausible THEN NULL
             ELSE (ratio - 1) * 100
         END AS debut_return,
         CASE
@@ -69,10 +75,11 @@ final AS (
                 format('first close {} ({}) is not a price HKEX''s spread table allows on {}: '
                        'the vendor scaled it for a later corporate action', first_close,
                        first_close_source, first_session)
-            WHEN ratio >= 5 OR ratio <= 0.2 THEN
-                format('first close {} ({}) is {:.2f} times the offer {}: taken as a later '
-                       'split or consolidation in the vendor''s back-adjustment', first_close,
-                       first_close_source, ratio, offer_price)
+            WHEN implausible THEN
+                format('first close {} ({}) is {:.2f} times the offer {}: as likely a later '
+                       'split, bonus issue or consolidation in the vendor''s back-adjustment '
+                       'as a real debut, and no as-traded source (HKEX) confirms it',
+                       first_close, first_close_source, ratio, offer_price)
             ELSE format('{} closed {} on {} against the offer {}', first_close_source,
                         first_close, first_session, offer_price)
         END AS debut_note

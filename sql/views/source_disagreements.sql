@@ -83,7 +83,7 @@ final AS (
         (SELECT first(d.reason) FROM documented AS d
          WHERE d.date = p.trade_date AND d.symbol = p.symbol) AS documented_reason
     FROM stock_pairs AS p
-    WHERE abs(p.diff_pct) > 0.1
+    WHERE abs(p.diff_pct) > stock_return_tolerance()
 )
 
 -- the columns the view had before stocks came first, so positional index queries still work
