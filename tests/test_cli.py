@@ -37,7 +37,8 @@ def test_check_json_shape(built_settings):
     assert sorted((c["article_id"], c["id"], c["verdict"]) for c in doc["claims"]) == sorted(
         (c.article_id, c.id, c.expected) for c in ledger)
     assert len(ledger) >= 16
-    assert doc["checks"] and all(set(c) == {"name", "ok", "detail"} for c in doc["checks"])
+    assert doc["checks"] and all(set(c) == {"name", "ok", "detail", "warning"}
+                                 for c in doc["checks"])
     assert {"integrity:prices_unique_per_day", "integrity:prices_high_ge_low"} <= {
         c["name"] for c in doc["checks"]}
 

@@ -28,10 +28,24 @@ GOOD_ROWS = [
 
 
 def seeds_with(tmp_path, rows: list[str]):
+    """The project's seeds with hand-made listings: the stock prices, which belong to the real
+    listings, are left with their header lines only, and the offers hold one row without a
+    price for the first hand-made listing (a seed file needs a row)."""
+    import gzip
+
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     (seeds / "new_economy_listings.csv").write_text("\n".join([HEADER, *rows]) + "\n",
                                                     encoding="utf-8")
+    offers = seeds / "ipo_offers.csv"
+    code, _, _, _, listed = rows[0].split(",")[:5]
+    offers.write_text(offers.read_text(encoding="utf-8").splitlines()[0] + "\n"
+                      + f"{code},{listed},,,,,,,,,,hand-made test listing\n", encoding="utf-8")
+    for path in (seeds / "stocks").glob("*.csv.gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            header = f.readline()
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            f.write(header)
     return seeds
 
 

@@ -31,6 +31,15 @@ COMMENT ON COLUMN ipo_offers.offer_price IS 'Final offer price in HKD; NULL wher
 COMMENT ON COLUMN ipo_offers.funds_raised_hkd IS 'Funds raised in HKD where known; funds_raised_basis names the figure used.';
 COMMENT ON COLUMN ipo_offers.source IS 'repo@commit:path and row of the source file.';
 
+COMMENT ON COLUMN ipo_offers.stock_code IS '5-digit HKEX stock code.';
+COMMENT ON COLUMN ipo_offers.listing_date IS 'Listing date; with stock_code, the listing (as in new_economy_listings).';
+COMMENT ON COLUMN ipo_offers.name_en IS 'English name as the offer source writes it.';
+COMMENT ON COLUMN ipo_offers.board IS 'Main Board or GEM.';
+COMMENT ON COLUMN ipo_offers.offer_price_low IS 'Low end of the offer price range (or the single figure the source shows); NULL where not given.';
+COMMENT ON COLUMN ipo_offers.offer_price_high IS 'High end of the offer price range; NULL where not given.';
+COMMENT ON COLUMN ipo_offers.funds_raised_basis IS 'Which published figure funds_raised_hkd is.';
+COMMENT ON COLUMN ipo_offers.sponsors IS 'Sponsors as the source writes them.';
+COMMENT ON COLUMN ipo_offers.notes IS 'The source''s flags: no offer price, a single offer figure, a price below the range, not usable as an IPO offer.';
 CREATE TABLE stock_prices (
     stock_code   VARCHAR   NOT NULL,
     listing_date DATE      NOT NULL,
@@ -64,6 +73,9 @@ COMMENT ON COLUMN stock_prices.price_basis IS 'adjusted: scaled by the vendor fo
 COMMENT ON COLUMN stock_prices.source IS 'snapshot:yahoo and snapshot:stooq (bundled seeds/stocks); a live source by name.';
 COMMENT ON COLUMN stock_prices.loaded_at IS 'UTC time the row was stored.';
 
+COMMENT ON COLUMN stock_prices.open IS 'Opening price on the basis price_basis names; NULL where the vendor has only a close.';
+COMMENT ON COLUMN stock_prices.high IS 'Session high on the same basis; NULL where unknown.';
+COMMENT ON COLUMN stock_prices.low IS 'Session low on the same basis; NULL where unknown.';
 CREATE TABLE hkex_spread_table (
     effective_from DATE,
     effective_to   DATE,
@@ -75,3 +87,9 @@ CREATE TABLE hkex_spread_table (
 );
 
 COMMENT ON TABLE hkex_spread_table IS 'HKEX''s minimum spreads for equities (seeds/hkex_spread_table.csv): a price over price_above and up to price_to trades in multiples of tick, on days from effective_from (NULL: documented only as in force before effective_to) to effective_to (exclusive; NULL: in force).';
+COMMENT ON COLUMN hkex_spread_table.effective_from IS 'First day the band is in force; NULL where only documented as in force before effective_to.';
+COMMENT ON COLUMN hkex_spread_table.effective_to IS 'First day it no longer is; NULL while in force.';
+COMMENT ON COLUMN hkex_spread_table.price_above IS 'The band covers prices above this (HKD).';
+COMMENT ON COLUMN hkex_spread_table.price_to IS 'and up to and including this (HKD).';
+COMMENT ON COLUMN hkex_spread_table.tick IS 'Minimum spread: a traded price in the band is a whole number of ticks.';
+COMMENT ON COLUMN hkex_spread_table.source IS 'Where the band is documented.';

@@ -28,3 +28,10 @@ COMMENT ON COLUMN load_failures.remote_symbol IS 'The symbol asked of the source
 COMMENT ON COLUMN load_failures.reason IS 'unknown: the source does not know the symbol; not_found: HTTP 404; empty: an answer without bars; suspended: bars, but none in the sessions asked for; bad_data: a bar in the future, a non-positive price or high below low (nothing of the stock stored); after_retries: timeouts, rate limits or 5xx on every attempt; rejected, unreachable, malformed, http_error, error: as classified by the source.';
 COMMENT ON COLUMN load_failures.detail IS 'The failure as the source module described it.';
 COMMENT ON COLUMN load_failures.failed_at IS 'UTC wall-clock time of the failure.';
+COMMENT ON COLUMN load_failures.run_id IS 'The refresh run (as in load_runs).';
+COMMENT ON COLUMN load_failures.command IS 'refresh --universe listings, or flow:daily_refresh.';
+COMMENT ON COLUMN load_failures.source IS 'The live source that failed: yahoo or hkex.';
+COMMENT ON COLUMN load_failures.stock_code IS '5-digit HKEX stock code.';
+COMMENT ON COLUMN load_failures.listing_date IS 'Listing date of the listing asked for.';
+COMMENT ON COLUMN load_failures.asked_from IS 'First day asked for.';
+COMMENT ON COLUMN load_failures.asked_to IS 'Last day asked for (the last completed session).';

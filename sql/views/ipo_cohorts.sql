@@ -39,3 +39,22 @@ final AS (
 SELECT * FROM final ORDER BY listing_year, tier = 'all', tier;
 
 COMMENT ON VIEW ipo_cohorts IS 'Curated listings by listing year and tier (tier all: the whole year): counts with offer price and prices (and why not), median and mean debut return, share that broke issue on debut, median 250-session return from the first close and its median excess over the HSI (excess_250s_n: over how many), share below the offer at the latest session. Percent; *_n columns count the listings each measure is known for.';
+COMMENT ON COLUMN ipo_cohorts.listing_year IS 'Calendar year of the listing date.';
+COMMENT ON COLUMN ipo_cohorts.tier IS 'New-economy tier, or all for the whole year.';
+COMMENT ON COLUMN ipo_cohorts.listings IS 'Curated listings in the cohort.';
+COMMENT ON COLUMN ipo_cohorts.with_offer_price IS 'Of them, with a final offer price.';
+COMMENT ON COLUMN ipo_cohorts.with_prices IS 'With any stored price.';
+COMMENT ON COLUMN ipo_cohorts.without_prices IS 'With none.';
+COMMENT ON COLUMN ipo_cohorts.without_prices_listed_after_data IS 'Of those, listed after every vendor''s data ends.';
+COMMENT ON COLUMN ipo_cohorts.without_prices_gem IS 'Of those, GEM codes no bundled vendor covers.';
+COMMENT ON COLUMN ipo_cohorts.without_prices_no_vendor IS 'Of those, codes no vendor has.';
+COMMENT ON COLUMN ipo_cohorts.debut_n IS 'Listings with a debut_return.';
+COMMENT ON COLUMN ipo_cohorts.median_debut_return IS 'Median debut_return, percent.';
+COMMENT ON COLUMN ipo_cohorts.mean_debut_return IS 'Mean debut_return, percent.';
+COMMENT ON COLUMN ipo_cohorts.share_broke_issue IS 'Percent of the known debuts below zero.';
+COMMENT ON COLUMN ipo_cohorts.return_250s_n IS 'Listings with a 250-session return from the first close.';
+COMMENT ON COLUMN ipo_cohorts.median_return_250s IS 'Its median, percent.';
+COMMENT ON COLUMN ipo_cohorts.excess_250s_n IS 'Listings with a 250-session excess over the HSI.';
+COMMENT ON COLUMN ipo_cohorts.median_excess_vs_hsi_250s IS 'Its median, points.';
+COMMENT ON COLUMN ipo_cohorts.below_offer_n IS 'Listings whose latest return from the offer is known.';
+COMMENT ON COLUMN ipo_cohorts.share_below_offer_now IS 'Percent of them below the offer at the latest session.';

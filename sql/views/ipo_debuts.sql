@@ -89,3 +89,17 @@ final AS (
 SELECT * FROM final ORDER BY listing_date, stock_code;
 
 COMMENT ON VIEW ipo_debuts IS 'One row per curated listing: first session, offer and first close, and debut_return (percent) where the first close is an as-traded price; debut_note says why not otherwise.';
+COMMENT ON COLUMN ipo_debuts.stock_code IS '5-digit HKEX stock code.';
+COMMENT ON COLUMN ipo_debuts.listing_date IS 'Listing date (with stock_code, the listing).';
+COMMENT ON COLUMN ipo_debuts.delisting_date IS 'Delisting date, if delisted.';
+COMMENT ON COLUMN ipo_debuts.name_en IS 'English name from new_economy_listings.';
+COMMENT ON COLUMN ipo_debuts.tier IS 'New-economy tier (core, broad, new_consumer, none).';
+COMMENT ON COLUMN ipo_debuts.board IS 'Main Board or GEM.';
+COMMENT ON COLUMN ipo_debuts.first_session IS 'Session 0: the first XHKG session on or after the listing date.';
+COMMENT ON COLUMN ipo_debuts.offer_price IS 'Final offer price (HKD), from ipo_offers.';
+COMMENT ON COLUMN ipo_debuts.funds_raised_hkd IS 'Funds raised (HKD), from ipo_offers.';
+COMMENT ON COLUMN ipo_debuts.first_close IS 'Close on session 0: as traded where a vendor has it so, else vendor-adjusted.';
+COMMENT ON COLUMN ipo_debuts.price_basis IS 'Basis of first_close (unadjusted: as traded).';
+COMMENT ON COLUMN ipo_debuts.first_close_source IS 'The vendor of first_close.';
+COMMENT ON COLUMN ipo_debuts.debut_return IS 'first_close / offer_price - 1, percent; NULL unless first_close is a trusted as-traded price.';
+COMMENT ON COLUMN ipo_debuts.debut_note IS 'The measurement in words, or why debut_return is NULL.';

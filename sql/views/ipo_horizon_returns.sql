@@ -165,3 +165,20 @@ final AS (
 SELECT * FROM final ORDER BY listing_date, stock_code, horizon_order;
 
 COMMENT ON VIEW ipo_horizon_returns IS 'Per curated listing and horizon (20s, 60s, 120s, 250s, 500s, latest): returns in percent from the first close and the offer, the HSI and HSTECH over the same sessions, excess in points; stale and unreached horizons say so in note.';
+COMMENT ON COLUMN ipo_horizon_returns.stock_code IS '5-digit HKEX stock code.';
+COMMENT ON COLUMN ipo_horizon_returns.listing_date IS 'Listing date (with stock_code, the listing).';
+COMMENT ON COLUMN ipo_horizon_returns.horizon IS '20s, 60s, 120s, 250s, 500s (XHKG sessions after session 0) or latest.';
+COMMENT ON COLUMN ipo_horizon_returns.horizon_order IS 'Sort order of the horizons (1 to 6).';
+COMMENT ON COLUMN ipo_horizon_returns.horizon_date IS 'The horizon''s session; NULL where not reached.';
+COMMENT ON COLUMN ipo_horizon_returns.series_source IS 'The vendor whose series the returns are measured on.';
+COMMENT ON COLUMN ipo_horizon_returns.return_basis IS 'total return or price return (see stock_return_basis).';
+COMMENT ON COLUMN ipo_horizon_returns.close_date IS 'Day of the close used: the horizon session, or the last trade before it (stale).';
+COMMENT ON COLUMN ipo_horizon_returns.close IS 'That close, coalesce(adj_close, close).';
+COMMENT ON COLUMN ipo_horizon_returns.return_from_first_close IS 'close against the series'' close on session 0, percent.';
+COMMENT ON COLUMN ipo_horizon_returns.return_from_offer IS '(1 + debut) * (1 + return_from_first_close) - 1, percent; NULL where debut_return is.';
+COMMENT ON COLUMN ipo_horizon_returns.hsi_return IS 'The HSI''s close-to-close return over the same sessions, percent.';
+COMMENT ON COLUMN ipo_horizon_returns.hstech_return IS 'HSTECH''s over the same sessions, percent; NULL where the index has no close.';
+COMMENT ON COLUMN ipo_horizon_returns.excess_vs_hsi IS 'return_from_first_close - hsi_return, points.';
+COMMENT ON COLUMN ipo_horizon_returns.excess_vs_hstech IS 'return_from_first_close - hstech_return, points.';
+COMMENT ON COLUMN ipo_horizon_returns.stale IS 'The stock did not trade on the horizon session; its last close before it was used.';
+COMMENT ON COLUMN ipo_horizon_returns.note IS 'Why a return is NULL (not reached, delisted, a jump) or that it is stale.';

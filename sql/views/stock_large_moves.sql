@@ -25,3 +25,11 @@ final AS (
 SELECT * FROM final ORDER BY stock_code, listing_date, source, trade_date;
 
 COMMENT ON VIEW stock_large_moves IS 'Daily moves beyond +/-80% within one vendor''s series of a listing: warnings in check (gx:stock_moves); returns over a window that holds one are NULL in ipo_horizon_returns.';
+COMMENT ON COLUMN stock_large_moves.stock_code IS '5-digit HKEX stock code.';
+COMMENT ON COLUMN stock_large_moves.listing_date IS 'The listing the series belongs to.';
+COMMENT ON COLUMN stock_large_moves.source IS 'The vendor whose series moved.';
+COMMENT ON COLUMN stock_large_moves.trade_date IS 'The day of the move.';
+COMMENT ON COLUMN stock_large_moves.close IS 'Its close: coalesce(adj_close, close), the basis returns use.';
+COMMENT ON COLUMN stock_large_moves.prev_close IS 'The previous stored close of the same series.';
+COMMENT ON COLUMN stock_large_moves.prev_date IS 'Its day.';
+COMMENT ON COLUMN stock_large_moves.move_pct IS 'close against prev_close, percent.';

@@ -15,3 +15,4 @@ SELECT * FROM final;
 
 COMMENT ON VIEW trading_sessions IS 'XHKG sessions (documented all-day closures removed), numbered in date order.';
 COMMENT ON COLUMN trading_sessions.session_no IS '1 for the first session of the calendar; differences count sessions.';
+COMMENT ON COLUMN trading_sessions.session IS 'Hong Kong date of the session.';
