@@ -1,16 +1,12 @@
 -- Per symbol: the last stored day and its source, the last completed XHKG session at $now
 -- (UTC), and how many sessions the data is behind it. Documented all-day closures are not
 -- sessions.
-WITH closures AS (
-    SELECT date FROM calendar_exceptions WHERE kind = 'closure' AND symbol = '*'
-),
-
-sessions AS (
-    SELECT session, close_utc FROM xhkg_sessions WHERE session NOT IN (SELECT date FROM closures)
+WITH sessions AS (
+    SELECT session FROM trading_sessions
 ),
 
 expected AS (
-    SELECT max(session) AS last_session FROM sessions WHERE close_utc <= $now::TIMESTAMP
+    SELECT last_completed_session($now) AS last_session
 ),
 
 stored AS (

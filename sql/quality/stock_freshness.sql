@@ -3,16 +3,12 @@
 -- behind, and the failures the latest universe refresh recorded for it (which explain a lag).
 -- Documented all-day closures are not sessions.
 -- params: $now, $sources
-WITH closures AS (
-    SELECT date FROM calendar_exceptions WHERE kind = 'closure' AND symbol = '*'
-),
-
-sessions AS (
-    SELECT session, close_utc FROM xhkg_sessions WHERE session NOT IN (SELECT date FROM closures)
+WITH sessions AS (
+    SELECT session FROM trading_sessions
 ),
 
 expected AS (
-    SELECT max(session) AS last_session FROM sessions WHERE close_utc <= $now::TIMESTAMP
+    SELECT last_completed_session($now) AS last_session
 ),
 
 listed AS (
