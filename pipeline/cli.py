@@ -135,8 +135,10 @@ def _parser() -> argparse.ArgumentParser:
                             "dates and last runs (changes nothing)",
                        description="Read the warehouse without changing it and print its "
                                    "schema version, the migrations applied and pending, its "
-                                   "storage format, the as-of date of every symbol, and the "
-                                   "last load and check. Exit 2 when this hkpipe must not "
+                                   "storage format, the as-of date of every symbol, each "
+                                   "stock source's listings and reach (with the stocks its "
+                                   "last universe refresh missed), and the last load and "
+                                   "check. Exit 2 when this hkpipe must not "
                                    "write it (a newer schema version, or an applied migration "
                                    "edited since).")
     p.add_argument("--json", action="store_true", help="print the status as JSON")
@@ -338,6 +340,11 @@ def _print_status(st) -> None:
     for p in st.prices:
         print(f"    {p['symbol']:<10} {p['last_date']} ({p['last_source']}; {p['sessions']:,} "
               f"sessions from {p['first_date']})")
+    for p in st.stocks:
+        failed = (f"; {p['failed_last_run']} stock(s) failed in its last universe refresh "
+                  f"(load_failures, run {p['failed_run_id']})" if p["failed_last_run"] else "")
+        print(f"  stocks from {p['source']}: {p['listings']:,} listings, {p['n_rows']:,} rows "
+              f"{p['first_date']}..{p['last_date']}{failed}")
     if st.last_load:
         r = st.last_load
         print(f"  last load: {r['command']} from {r['sources']}, {r['symbols']} symbol(s), "

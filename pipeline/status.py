@@ -1,5 +1,6 @@
 """What a warehouse holds, read without changing it: schema version and pending migrations,
-storage format, how far each symbol's prices reach, and the last load and check."""
+storage format, how far each symbol's prices and each stock source reach, and the last load
+and check."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class WarehouseStatus:
     schema: migrations.State
     storage_version: str | None = None
     prices: list[dict] = field(default_factory=list)
+    stocks: list[dict] = field(default_factory=list)  # per stock source (schema 0005 on)
     last_load: dict | None = None
     last_check: dict | None = None
     unreadable: str | None = None  # why the data could not be summarised (a newer schema)
@@ -43,7 +45,7 @@ class WarehouseStatus:
                          "applied_at": a.applied_at, "adopted": a.adopted} for a in s.applied],
             "pending": [m.label for m in s.pending],
             "problem": self.problem,
-            "prices": self.prices, "last_load": self.last_load, "last_check": self.last_check,
+            "prices": self.prices, "stocks": self.stocks, "last_load": self.last_load, "last_check": self.last_check,
             "unreadable": self.unreadable,
         }
 
@@ -70,6 +72,10 @@ def read(path: Path) -> WarehouseStatus:
             out.last_check = next(iter(_rows(con, "status/last_check")), None)
         except duckdb.Error as exc:  # a schema this code does not know
             out.unreadable = str(exc).splitlines()[0]
+        try:
+            out.stocks = _rows(con, "status/stock_as_of")
+        except duckdb.CatalogException:
+            pass  # migrations 0005 and 0006 are still pending: no stock tables yet
         return out
     finally:
         con.close()

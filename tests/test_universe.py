@@ -106,6 +106,12 @@ def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, fake, ca
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
         (failed, "yahoo", "not_found", universe.remote_symbol(failed))]
     assert "404" in rows[0][4]
+    # status says how far each stock source reaches and what the last refresh missed
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert (f"stocks from yahoo: {len(codes) - 1} listings, "
+            f"{(len(codes) - 1) * len(SESSIONS):,} rows {SESSIONS[0]}..{SESSIONS[-1]}; 1 stock(s) failed in its last universe "
+            "refresh") in out
 
 
 def test_too_many_failing_exits_3_and_publishes_nothing(wh, fake, capsys, monkeypatch):
