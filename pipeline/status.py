@@ -45,7 +45,8 @@ class WarehouseStatus:
                          "applied_at": a.applied_at, "adopted": a.adopted} for a in s.applied],
             "pending": [m.label for m in s.pending],
             "problem": self.problem,
-            "prices": self.prices, "stocks": self.stocks, "last_load": self.last_load, "last_check": self.last_check,
+            "prices": self.prices, "stocks": self.stocks, "last_load": self.last_load,
+            "last_check": self.last_check,
             "unreadable": self.unreadable,
         }
 

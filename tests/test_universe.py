@@ -110,8 +110,8 @@ def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, fake, ca
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert (f"stocks from yahoo: {len(codes) - 1} listings, "
-            f"{(len(codes) - 1) * len(SESSIONS):,} rows {SESSIONS[0]}..{SESSIONS[-1]}; 1 stock(s) failed in its last universe "
-            "refresh") in out
+            f"{(len(codes) - 1) * len(SESSIONS):,} rows {SESSIONS[0]}..{SESSIONS[-1]}; 1 stock(s) "
+            "failed in its last universe refresh") in out
 
 
 def test_too_many_failing_exits_3_and_publishes_nothing(wh, fake, capsys, monkeypatch):
