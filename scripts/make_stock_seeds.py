@@ -1,10 +1,11 @@
 """Build seeds/ipo_offers.csv and seeds/stocks/*.csv.gz from the team's sourced data folder.
 
-Run by a maintainer, never by the pipeline: the sourced folder (../shared/data by default)
-is not part of the project. Every value is copied as the source wrote it; the steps below
-only select, re-key and label rows, and seeds/stocks/PROVENANCE.md names each of them.
+Run by a maintainer, never by the pipeline: the sourced data folder (``ipo/``, ``stocks/``
+and ``stocks_stooq/``, each with its PROVENANCE.md) is not part of the project. Every value is
+copied as the source wrote it; the steps below only select, re-key and label rows, and
+seeds/stocks/PROVENANCE.md names each of them.
 
-    python scripts/make_stock_seeds.py [--data ../shared/data]
+    python scripts/make_stock_seeds.py --data PATH/TO/data
 
 Selection and labels:
 - only the curated listings of seeds/new_economy_listings.csv, keyed (stock_code,
@@ -23,8 +24,8 @@ import argparse
 import csv
 import gzip
 import io
-from decimal import Decimal
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -125,6 +126,19 @@ def write_gz(frame: pd.DataFrame, path: Path) -> None:
         out.write(text.getvalue().encode())
 
 
+def _funds_raised(row: pd.Series) -> tuple[str, str]:
+    """(funds raised, which figure): NLR 2025's (a) + (b) lines summed exactly, else the
+    Bridge's figure, else nothing."""
+    hk, intl = row.funds_raised_hk_offer_hkd_nlr2025, row.funds_raised_intl_offer_hkd_nlr2025
+    if hk and intl:
+        return (str(Decimal(hk) + Decimal(intl)),
+                "NLR 2025 (a) Hong Kong + (b) International offers, HK$")
+    if row.funds_raised_bridge:
+        return (row.funds_raised_bridge, "Bridge official_funds_raised (unit not stated; equals "
+                "the NLR HK$ total in 105 of 110 overlaps)")
+    return "", ""
+
+
 def offers(data: Path, keys: pd.DataFrame, counts: Counter) -> pd.DataFrame:
     a = pd.read_csv(data / "ipo" / "ipo_offers_2018_2022.csv", dtype=str, keep_default_na=False)
     a_out = pd.DataFrame({
@@ -134,23 +148,15 @@ def offers(data: Path, keys: pd.DataFrame, counts: Counter) -> pd.DataFrame:
         "funds_raised_basis": "", "sponsors": a.sponsor, "notes": a.notes, "source": a.source,
     })
     b = pd.read_csv(data / "ipo" / "ipo_offers_2022_2025.csv", dtype=str, keep_default_na=False)
-    nlr = (b.funds_raised_hk_offer_hkd_nlr2025 != "") & (b.funds_raised_intl_offer_hkd_nlr2025 != "")
-    nlr_sum = [str(Decimal(x) + Decimal(y)) if ok else "" for x, y, ok in
-               zip(b.funds_raised_hk_offer_hkd_nlr2025, b.funds_raised_intl_offer_hkd_nlr2025, nlr)]
-    bridge = ~nlr & (b.funds_raised_bridge != "")
-    funds = [s if ok else (f if br else "") for s, f, ok, br in
-             zip(nlr_sum, b.funds_raised_bridge, nlr, bridge)]
-    basis = ["NLR 2025 (a) Hong Kong + (b) International offers, HK$" if ok else
-             ("Bridge official_funds_raised (unit not stated; equals the NLR HK$ total in 105 "
-              "of 110 overlaps)" if br else "") for ok, br in zip(nlr, bridge)]
+    funds = b.apply(_funds_raised, axis=1, result_type="expand")
     usable = b.usable_as_ipo_offer == "Y"
-    notes = [("; ".join(x for x in (f, "" if u else "not usable as an IPO offer") if x))
-             for f, u in zip(b["flags"], usable)]
+    notes = b["flags"].where(usable, (b["flags"] + "; not usable as an IPO offer")
+                             .str.removeprefix("; "))
     b_out = pd.DataFrame({
         "stock_code": b.stock_code, "listing_date": b.listing_date, "name_en": b.name_en,
         "board": b.board, "offer_price": b.offer_price.where(usable, ""),
-        "offer_price_low": "", "offer_price_high": "", "funds_raised_hkd": funds,
-        "funds_raised_basis": basis, "sponsors": b.sponsor, "notes": notes,
+        "offer_price_low": "", "offer_price_high": "", "funds_raised_hkd": funds[0],
+        "funds_raised_basis": funds[1], "sponsors": b.sponsor, "notes": notes,
         "source": b.source,
     })
     both = pd.concat([a_out, b_out], ignore_index=True)
@@ -163,7 +169,8 @@ def offers(data: Path, keys: pd.DataFrame, counts: Counter) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, required=True,
+                        help="the sourced data folder holding ipo/, stocks/ and stocks_stooq/")
     args = parser.parse_args()
     periods = listings()
     days = sessions()
