@@ -260,9 +260,9 @@ def plan_universe(settings: Settings, source: str = "live", *, full: bool = Fals
                             f"not {source!r}: the bundled stock prices load with `run` and "
                             "`load-seeds`")
     sources = live.expand(source)
+    recent = universe_module.stored_recent(settings, sources)
     return universe_module.plan(settings, universe_module.listed(settings), sources,
-                                last=universe_module.stored_last(settings, sources),
-                                factors=universe_module.stored_factors(settings, sources),
+                                last=universe_module.last_days(recent), factors=recent,
                                 full=full)
 
 

@@ -26,7 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-import duckdb
 import pandas as pd
 
 from . import calendar, seeds, sqlfiles, warehouse
@@ -144,12 +143,14 @@ def listed(settings: Settings) -> pd.DataFrame:
     return frame[pd.to_datetime(frame["listing_date"]).dt.date <= settings.today()]
 
 
-def stored_last(settings: Settings, sources: tuple[str, ...]
-                ) -> dict[str, dict[tuple[str, date], date]]:
-    """source -> (stock_code, listing_date) -> the last day stored from that source."""
+def stored_recent(settings: Settings, sources: tuple[str, ...]
+                  ) -> dict[str, dict[tuple[str, date], tuple[tuple, ...]]]:
+    """source -> (stock_code, listing_date) -> (day, close, adj_close) of its last
+    REVISION_SESSIONS stored days, oldest first: where a refresh starts (``last_days``) and
+    what tells a rewritten history from the next answer (``rewritten``)."""
     from . import migrations
 
-    out: dict[str, dict[tuple[str, date], date]] = {s: {} for s in sources}
+    out: dict = {s: {} for s in sources}
     if not settings.warehouse.exists():
         return out
     con = warehouse.connect_read_only(settings.warehouse)
@@ -160,33 +161,24 @@ def stored_last(settings: Settings, sources: tuple[str, ...]
         if "stock_prices" not in tables:
             return out  # the build's migration adds it
         for source in sources:
-            rows = con.execute(sqlfiles.query("load/stock_last_stored"),
-                               {"source": source}).fetchall()
-            out[source] = {(code, listing): last for code, listing, last in rows}
-    finally:
-        con.close()
-    return out
-
-
-def stored_factors(settings: Settings, sources: tuple[str, ...]
-                   ) -> dict[str, dict[tuple[str, date], tuple[tuple, ...]]]:
-    """source -> (stock_code, listing_date) -> (day, close, adj_close) of its last stored
-    days, to tell a rewritten history from the next answer."""
-    out: dict = {s: {} for s in sources}
-    if not settings.warehouse.exists():
-        return out
-    con = warehouse.connect_read_only(settings.warehouse)
-    try:
-        for source in sources:
-            rows = con.execute(sqlfiles.query("load/stock_recent_factors"),
+            rows = con.execute(sqlfiles.query("load/stock_recent_stored"),
                                {"source": source, "n": REVISION_SESSIONS}).fetchall()
             for code, listing, day, close, adj_close in rows:
                 out[source].setdefault((code, listing), []).append((day, close, adj_close))
-    except duckdb.CatalogException:
-        return {s: {} for s in sources}  # a warehouse from before stock_prices existed
     finally:
         con.close()
     return {s: {k: tuple(v) for k, v in d.items()} for s, d in out.items()}
+
+
+def last_days(recent: dict) -> dict[str, dict[tuple[str, date], date]]:
+    """source -> (stock_code, listing_date) -> the last day stored from that source."""
+    return {s: {k: rows[-1][0] for k, rows in d.items()} for s, d in recent.items()}
+
+
+def stored_last(settings: Settings, sources: tuple[str, ...]
+                ) -> dict[str, dict[tuple[str, date], date]]:
+    """source -> (stock_code, listing_date) -> the last day stored from that source."""
+    return last_days(stored_recent(settings, sources))
 
 
 def rewritten(frame: pd.DataFrame, stored: tuple[tuple, ...]) -> bool:
@@ -215,7 +207,7 @@ def plan(settings: Settings, listings: pd.DataFrame, sources: tuple[str, ...], *
          last: dict[str, dict[tuple[str, date], date]], full: bool = False,
          factors: dict | None = None) -> list[StockPlan]:
     """Per source and listed stock: what to ask for. A listing with nothing stored from that
-    source (or ``full``) is asked from its listing date. ``factors`` (``stored_factors``)
+    source (or ``full``) is asked from its listing date. ``factors`` (``stored_recent``)
     travel with the plan, so the fetch can tell a rewritten adjusted history."""
     end = calendar.last_completed_session(settings.clock())
     plans = []

@@ -1,5 +1,6 @@
--- Per listing of $source: its last $n stored days with their close and adjusted close, to
--- tell whether the vendor has since rewritten its history (a split or a dividend).
+-- Per listing of $source: its last $n stored days with their close and adjusted close: the
+-- last of them is where a refresh starts, and all of them tell whether the vendor has since
+-- rewritten its history (a split or a dividend).
 SELECT stock_code, listing_date, trade_date, close, adj_close
 FROM stock_prices
 WHERE source = $source
