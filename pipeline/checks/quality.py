@@ -48,8 +48,9 @@ class Batch:
     sql_params: dict = field(default_factory=dict)  # bound parameters of the query
     frame: pd.DataFrame | None = None
     chunked: bool = False  # query takes $symbols and may be validated in chunks
-    # query takes $since: only rows loaded after the last passing validation are validated
-    # (the watermark lives in pipeline_meta under this key; see ``Watermark``)
+    # query takes $since: only rows loaded after the last passing validation are validated;
+    # this query (through, context) reads the mark, stored in pipeline_meta as dq:<suite>
+    # (see ``Watermark``)
     watermark: str | None = None
 
 
@@ -70,7 +71,7 @@ def table_batches(today: date | None = None) -> list[Batch]:
         Batch("new_economy_listings", query="quality/new_economy_listings_batch",
               parameters={"today_yyyymmdd": int(today.strftime("%Y%m%d"))}),
         Batch("stock_prices", query="quality/stock_prices_batch", sql_params={"since": None},
-              watermark="dq:stock_prices"),
+              watermark="quality/stock_watermark"),
         Batch("stock_moves", query="quality/stock_moves"),
     ]
 
@@ -210,18 +211,18 @@ class Watermark:
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, batch: Batch) -> Watermark:
-        through, data = con.execute(sqlfiles.query("quality/stock_watermark")).fetchall()[0]
+        through, data = con.execute(sqlfiles.query(batch.watermark)).fetchall()[0]
         # the rules themselves are context too: a new or changed rule re-validates every row
         rules = hashlib.sha256(suite_path(batch.suite).read_bytes()
                                + sqlfiles.query(batch.query).encode()
                                + version("great_expectations").encode()).hexdigest()
         context = f"{data}:{rules}"
-        stored = con.execute(sqlfiles.query("load/meta_get"), {"key": batch.watermark}
-                             ).fetchall()
+        key = f"dq:{batch.suite}"
+        stored = con.execute(sqlfiles.query("load/meta_get"), {"key": key}).fetchall()
         mark = json.loads(stored[0][0]) if stored else {}
         since = mark.get("through") if mark.get("context") == context else None
         batch.sql_params = {**batch.sql_params, "since": since}
-        return cls(batch.watermark, since, None if through is None else str(through), context)
+        return cls(key, since, None if through is None else str(through), context)
 
     def advance(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.through is not None:
