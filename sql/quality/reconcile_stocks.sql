@@ -2,9 +2,9 @@
 -- disagree beyond the tolerance of source_disagreements (measure daily_return), with examples.
 WITH multi_vendor AS (
     SELECT stock_code, listing_date
-    FROM stock_prices
+    FROM stock_series
     GROUP BY stock_code, listing_date
-    HAVING count(DISTINCT source) > 1
+    HAVING count(*) > 1
 ),
 
 shared AS (

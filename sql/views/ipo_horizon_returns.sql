@@ -14,28 +14,16 @@
 -- Benchmarks: the HSI's and HSTECH's close-to-close return over the same sessions; excess is
 -- the difference in percentage points.
 CREATE OR REPLACE VIEW ipo_horizon_returns AS
-WITH vendors AS (
-    SELECT source, max(trade_date) AS vendor_end FROM stock_prices GROUP BY source
-),
-
-series AS (
-    SELECT stock_code, listing_date, source, min(trade_date) AS first_date,
-           max(trade_date) AS last_date
-    FROM stock_prices
-    GROUP BY ALL
-),
-
-chosen AS (
+WITH chosen AS (
     SELECT
         d.stock_code, d.listing_date, d.delisting_date, d.first_session, d.debut_return,
-        s.source AS series_source, s.last_date AS series_last_date, v.vendor_end
+        s.source AS series_source, s.last_date AS series_last_date, s.vendor_end
     FROM ipo_debuts AS d
-    JOIN series AS s
+    JOIN stock_series AS s
         ON s.stock_code = d.stock_code AND s.listing_date = d.listing_date
        AND s.first_date = d.first_session
-    JOIN vendors AS v ON v.source = s.source
     QUALIFY row_number() OVER (PARTITION BY d.stock_code, d.listing_date
-                               ORDER BY stock_return_rank(s.source), v.vendor_end DESC,
+                               ORDER BY stock_return_rank(s.source), s.vendor_end DESC,
                                         s.source) = 1
 ),
 

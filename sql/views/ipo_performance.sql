@@ -59,13 +59,13 @@ WITH wide AS (
 ),
 
 vendors AS (
-    SELECT source, max(trade_date) AS vendor_end FROM stock_prices GROUP BY source
+    SELECT DISTINCT source, vendor_end FROM stock_series
 ),
 
 stored AS (
-    SELECT stock_code, listing_date, min(trade_date) AS first_date, max(trade_date) AS last_date,
-           string_agg(DISTINCT source, ', ' ORDER BY source) AS sources
-    FROM stock_prices
+    SELECT stock_code, listing_date, min(first_date) AS first_date, max(last_date) AS last_date,
+           string_agg(source, ', ' ORDER BY source) AS sources
+    FROM stock_series
     GROUP BY stock_code, listing_date
 ),
 

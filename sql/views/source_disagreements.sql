@@ -33,9 +33,9 @@ documented AS (
 
 multi_vendor AS (
     SELECT stock_code, listing_date
-    FROM stock_prices
+    FROM stock_series
     GROUP BY stock_code, listing_date
-    HAVING count(DISTINCT source) > 1
+    HAVING count(*) > 1
 ),
 
 stock_returns AS (
