@@ -42,7 +42,7 @@ lock:  ## re-resolve uv.lock from pyproject.toml; export requirements/ for pip
 		-o requirements/dev.txt
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check pipeline flows tests benchmarks scripts
+	$(BIN)/ruff check hkpipe flows tests benchmarks scripts
 
 clean:
 	rm -rf $(VENV) .tools data reports .pytest_cache benchmarks/.work benchmarks/.dbt-venv

@@ -72,7 +72,7 @@ def timed(cmd: list[str], cwd: Path = ROOT, extra_env: dict | None = None) -> fl
 
 
 def hkpipe(*args: str) -> list[str]:
-    return [PY, "-m", "pipeline.cli", *args]
+    return [PY, "-m", "hkpipe.cli", *args]
 
 
 def peak_rss_mib(cmd: list[str]) -> float:
@@ -319,7 +319,7 @@ def measure_stocks(seconds: dict, ratios: dict, inputs: dict, say) -> None:
         "load_runs_s": load["load_runs_s"], "bulk_runs_s": load["bulk_runs_s"],
         "peak_rss_mib": {k: round(statistics.median(v), 1) for k, v in peaks.items()},
         "how": "cold hkpipe run --source snapshot with seeds/stocks/*.csv.gz against a copy of "
-               "the seeds whose stock files hold only the header; pipeline.stocks.load_bundled "
+               "the seeds whose stock files hold only the header; hkpipe.stocks.load_bundled "
                "on a warehouse built by load-seeds without stock rows, against CREATE TABLE AS "
                "SELECT * FROM read_csv of both files (each followed by CHECKPOINT); peak RSS "
                "(ru_maxrss, median of 3) of a cold hkpipe run, load-seeds beside it"}

@@ -21,8 +21,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline import calendar, load, warehouse
-from pipeline.checks import integrity, quality
+from hkpipe import calendar, load, warehouse
+from hkpipe.checks import integrity, quality
 
 SEED = 20261126
 

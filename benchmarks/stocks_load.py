@@ -1,7 +1,7 @@
 """First load of the bundled stock prices against DuckDB's own bulk insert of the same rows.
 Prints one JSON object.
 
-The load is `pipeline.stocks.load_bundled` (stage as text, one validation query, delete and
+The load is `hkpipe.stocks.load_bundled` (stage as text, one validation query, delete and
 insert into the keyed `stock_prices`) on a connection to a copy of a migrated warehouse that
 already holds the seeds, the calendar and the index prices but no stock prices (built by `hkpipe
 load-seeds` from a seeds folder whose stock files hold only their header). The bulk insert is
@@ -25,7 +25,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BULK_TABLES = ("yahoo", "stooq")  # one table per bundled file, in pipeline.stocks.BUNDLED order
+BULK_TABLES = ("yahoo", "stooq")  # one table per bundled file, in hkpipe.stocks.BUNDLED order
 BULK_INSERT = {t: f"CREATE TABLE {t} AS SELECT * FROM read_csv($path)"  # noqa: S608
                for t in BULK_TABLES}
 BULK_COUNT = "SELECT (SELECT count(*) FROM yahoo) + (SELECT count(*) FROM stooq)"
@@ -40,8 +40,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from pipeline import jobs, stocks
-    from pipeline.settings import hk_today
+    from hkpipe import jobs, stocks
+    from hkpipe.settings import hk_today
 
     files = [args.seeds_dir / name for name in stocks.BUNDLED.values()]
     times: dict[str, list[float]] = {"load": [], "bulk": []}

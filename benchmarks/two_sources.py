@@ -33,8 +33,8 @@ def main() -> int:
                         help="a warehouse built by `hkpipe run` (copied, never changed)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from pipeline import jobs, seeds
-    from pipeline.settings import Settings
+    from hkpipe import jobs, seeds
+    from hkpipe.settings import Settings
 
     work = Path(tempfile.mkdtemp(prefix="hkpipe-two-sources-"))
     one, two = work / "one.duckdb", work / "two.duckdb"
@@ -55,7 +55,7 @@ def main() -> int:
             con.execute("CHECKPOINT")
             con.close()
             started = time.perf_counter()
-            done = subprocess.run([sys.executable, "-m", "pipeline.cli", "check",
+            done = subprocess.run([sys.executable, "-m", "hkpipe.cli", "check",
                                    "--warehouse", str(target)], cwd=ROOT,
                                   capture_output=True, text=True)
             times[label].append(time.perf_counter() - started)

@@ -53,7 +53,7 @@ def now_of(day: str) -> str:
 
 def stock_bars(code: str, listing: pd.Timestamp, until: str) -> pd.DataFrame:
     """HKEX-format bars of one listing: the SERVED_SESSIONS sessions ending ``until``."""
-    from pipeline import calendar
+    from hkpipe import calendar
 
     days = calendar.sessions(pd.Timestamp(until) - pd.Timedelta(days=40), until)
     days = [d for d in days[-SERVED_SESSIONS:] if d >= listing]
@@ -63,7 +63,7 @@ def stock_bars(code: str, listing: pd.Timestamp, until: str) -> pd.DataFrame:
 
 
 def serve_universe(hk, listings: pd.DataFrame, until: str) -> None:
-    from pipeline import universe
+    from hkpipe import universe
 
     for row in listings.itertuples(index=False):
         hk.serve(universe.remote_symbol(row.stock_code),
@@ -108,7 +108,7 @@ def index_frames(until: str) -> dict[str, pd.DataFrame]:
     """Yahoo bars (tests.fake_yahoo format) of ^HSI and HSTECH.HK up to ``until``: the bundled
     snapshot's own values from a month before it ends (so the sources reconcile on shared
     days), then synthetic sessions."""
-    from pipeline import calendar
+    from hkpipe import calendar
 
     frames = {}
     for symbol, name in (("^HSI", "HSI.csv"), ("HSTECH.HK", "HSTECH.csv")):
@@ -133,7 +133,7 @@ def yahoo_cli(frames_dir: Path, args: list[str]) -> int:
     from the bars in ``frames_dir`` (one CSV per symbol)."""
     import yfinance as yf
 
-    from pipeline.cli import main
+    from hkpipe.cli import main
     from tests.fake_yahoo import FakeYahoo
 
     class Patch:  # what FakeYahoo.install needs of pytest's monkeypatch
@@ -158,7 +158,7 @@ class Runner:
 
     def run(self, args: list[str], day: str, *, ok=(0,), yahoo_dir: Path | None = None
             ) -> float:
-        cmd = [sys.executable, "-m", "pipeline.cli", *args]
+        cmd = [sys.executable, "-m", "hkpipe.cli", *args]
         if yahoo_dir is not None:
             cmd = [sys.executable, str(Path(__file__).resolve()), "--yahoo-cli",
                    str(yahoo_dir), "--", *args]
@@ -210,8 +210,8 @@ def main() -> int:
     if not args.work:
         parser.error("--work is required")
 
-    from pipeline import universe
-    from pipeline.settings import Settings
+    from hkpipe import universe
+    from hkpipe.settings import Settings
 
     work = args.work / "universe"
     shutil.rmtree(work, ignore_errors=True)

@@ -1,1 +1,1 @@
-"""Prefect flows: thin wrappers over ``pipeline.jobs``. Only this package imports Prefect."""
+"""Prefect flows: thin wrappers over ``hkpipe.jobs``. Only this package imports Prefect."""

@@ -6,7 +6,7 @@ backoff when the failure is worth retrying and bounded by ``timeout_seconds``; H
 token is fetched once per flow run and handed to every HKEX task. The frames are then loaded,
 checked (claim ledger, freshness, reconciliation, coverage, data-quality suites), recorded and
 published in one build, all or nothing, except that a source may fail where another served
-every session it was asked for (``pipeline.live.settle``).
+every session it was asked for (``hkpipe.live.settle``).
 After the indexes, the flow fetches the listed universe (``universe=True``, the default):
 every currently listed curated stock, in tasks of ``UNIVERSE_BATCH`` stocks that run
 concurrently, each request under Prefect's global rate limit ``hkpipe-yahoo`` or
@@ -39,11 +39,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from pipeline import jobs, live, seeds, universe
-from pipeline.checks import CheckResult
-from pipeline.errors import PipelineError, SourceError
-from pipeline.settings import Settings
-from pipeline.universe import TooManyStockFailures
+from hkpipe import jobs, live, seeds, universe
+from hkpipe.checks import CheckResult
+from hkpipe.errors import PipelineError, SourceError
+from hkpipe.settings import Settings
+from hkpipe.universe import TooManyStockFailures
 
 FETCH_TIMEOUT_SECONDS = 180
 UNIVERSE_BATCH = 50  # stocks per fetch task: ~16 tasks for the ~800 listings per source

@@ -134,7 +134,7 @@ def build(listings_dir: Path) -> pd.DataFrame:
 
 def end_upper_bounds_at_reuse(frame: pd.DataFrame) -> pd.DataFrame:
     """HKEX reuses a stock code only after its holder has left, so two listings under one code
-    are never listed at the same time (the seed rule in pipeline/seeds.py). An upper-bound
+    are never listed at the same time (the seed rule in hkpipe/seeds.py). An upper-bound
     delisting date that reaches past the next listing under the same code ends at that listing's
     date: the earlier issuer had left by then. Exact delisting dates are left as the source
     gives them (a clash there is an error in the source, and the seed rule will say so)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from pipeline import calendar
+from hkpipe import calendar
 
 
 def main() -> int:

@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import jobs
-from pipeline.settings import PROJECT_ROOT, Settings
-from pipeline.warehouse import table_checksums
+from hkpipe import jobs
+from hkpipe.settings import PROJECT_ROOT, Settings
+from hkpipe.warehouse import table_checksums
 
 SEEDS = PROJECT_ROOT / "seeds"
 

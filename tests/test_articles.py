@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import articles, report
-from pipeline.checks import claims
-from pipeline.errors import InputError
-from pipeline.settings import PROJECT_ROOT
+from hkpipe import articles, report
+from hkpipe.checks import claims
+from hkpipe.errors import InputError
+from hkpipe.settings import PROJECT_ROOT
 
 from .conftest import SEEDS, checksums, query
 from .test_cli import hkpipe
@@ -224,7 +224,7 @@ def test_every_claim_query_declares_its_parameters():
 def test_a_text_code_reaches_the_query_with_its_leading_zeros(tmp_path):
     import duckdb
 
-    from pipeline import warehouse
+    from hkpipe import warehouse
     con = duckdb.connect()
     warehouse.apply_schema(con)
     con.execute("INSERT INTO index_constituents VALUES ('00700', '00001', 'x', 'a', "
@@ -335,7 +335,7 @@ def test_the_bundled_article_holds_only_what_the_repository_holds():
 # --- Checked by: official counts as claims ---------------------------------------------------
 
 def test_official_counts_are_claims_of_their_own_ledger(built_settings):
-    from pipeline import jobs
+    from hkpipe import jobs
     official = articles.read_article(SEEDS / "articles" / OFFICIAL)
     counts = [c for c in official.claims if c.query == "published_count"]
     assert len(counts) >= 5
@@ -376,7 +376,7 @@ def test_every_chart_kind_the_metadata_may_name_is_drawn():
 
 
 def test_report_renders_every_article_self_contained(built_settings, tmp_path):
-    from pipeline import jobs
+    from hkpipe import jobs
     outcome, rep = jobs.report(built_settings, tmp_path / "rep", data_docs=True)
     md, html = rep.markdown.read_text(), rep.html.read_text()
     for article in outcome.articles:
@@ -411,7 +411,7 @@ def test_chart_numbers_come_from_the_metadata(built_settings, tmp_path, monkeypa
                                              '{ value = 1.5, label = "1.5% (edited)" }'))
     from dataclasses import replace
 
-    from pipeline import jobs
+    from hkpipe import jobs
     jobs.report(replace(built_settings, seeds_dir=seeds), tmp_path / "rep", data_docs=False)
     assert 1.5 in drawn and 2.8 not in drawn
     assert 400 in drawn  # the other chart's line, from its own metadata
@@ -422,7 +422,7 @@ def test_a_new_kind_of_claim_is_one_sql_file_and_one_ledger_row(built_settings, 
     # A copy of sql/ with one new claim query, as a contributor would add it: no Python edit.
     from dataclasses import replace
 
-    from pipeline import jobs, sqlfiles
+    from hkpipe import jobs, sqlfiles
     sql = tmp_path / "sql"
     shutil.copytree(sqlfiles.SQL_DIR, sql)
     (sql / "claims" / "close_on.sql").write_text(

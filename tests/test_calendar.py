@@ -8,7 +8,7 @@ import sys
 import duckdb
 import pandas as pd
 
-from pipeline import calendar, warehouse
+from hkpipe import calendar, warehouse
 
 
 def test_bundled_sessions_equal_the_calendar_library():
@@ -23,7 +23,7 @@ def test_bundled_sessions_equal_the_calendar_library():
 
 
 def test_a_build_reads_the_bundled_calendar_without_importing_the_library():
-    code = ("import sys, duckdb; from pipeline import calendar, warehouse; "
+    code = ("import sys, duckdb; from hkpipe import calendar, warehouse; "
             "con = duckdb.connect(); warehouse.apply_schema(con); "
             "assert calendar.sync(con); "
             "print('exchange_calendars' in sys.modules, "

@@ -10,9 +10,9 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from pipeline import calendar, jobs, warehouse
-from pipeline.checks import claims
-from pipeline.errors import InputError
+from hkpipe import calendar, jobs, warehouse
+from hkpipe.checks import claims
+from hkpipe.errors import InputError
 
 from .conftest import SEEDS, query
 from .test_cli import hkpipe
@@ -204,7 +204,7 @@ def test_measured_values_equal_an_independent_computation(built_settings):
 
 
 def test_check_records_one_row_per_claim_per_run_with_its_article(built_settings):
-    from pipeline import articles
+    from hkpipe import articles
     ledger = articles.all_claims(articles.read_all(SEEDS))
     before = query(built_settings.warehouse, "SELECT count(*) FROM claim_results")[0][0]
     jobs.check(built_settings)
@@ -282,7 +282,7 @@ def test_undocumented_large_move_fails_but_documented_crash_days_pass(built_sett
 
 def test_a_large_prices_table_is_validated_in_chunks_of_whole_symbols(built_settings,
                                                                      monkeypatch):
-    from pipeline.checks import quality
+    from hkpipe.checks import quality
     monkeypatch.setattr(quality, "CHUNK_ROWS", 3000)  # ^HSI alone (9,782 rows) is one chunk
     con = duckdb.connect(str(built_settings.warehouse))
     con.execute("DELETE FROM dq_validations")  # make the check validate, not reuse

@@ -13,7 +13,7 @@ from .conftest import SEEDS, checksums
 def hkpipe(*args, env=None) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "hkpipe.cli", *args], capture_output=True,
                           text=True, env=full_env, timeout=300)
 
 
@@ -26,7 +26,7 @@ def test_every_command_has_help():
 
 
 def test_check_json_shape(built_settings):
-    from pipeline import articles
+    from hkpipe import articles
 
     out = hkpipe("check", "--json", "--warehouse", str(built_settings.warehouse))
     assert out.returncode == 0, out.stderr
@@ -99,7 +99,7 @@ def test_writing_commands_create_the_default_data_folder(tmp_path):
     csv_path = tmp_path / "export.csv"
     csv_path.write_text("date,close\n2025-12-09,8110\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
-    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "import-prices", "--symbol",
+    out = subprocess.run([sys.executable, "-m", "hkpipe.cli", "import-prices", "--symbol",
                           "HKEXT100", str(csv_path)], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import calendar, jobs, live
-from pipeline.checks import quality
-from pipeline.settings import PROJECT_ROOT, Settings, clock, hk_today
+from hkpipe import calendar, jobs, live
+from hkpipe.checks import quality
+from hkpipe.settings import PROJECT_ROOT, Settings, clock, hk_today
 
 from .conftest import SEEDS, checksums, query
 from .test_cli import hkpipe
@@ -67,7 +67,7 @@ def test_gx_parameters_calendar_horizon_and_plan_follow_the_clock(monkeypatch, t
     # they do not, and the calendar is computed by the library instead.
     import duckdb
 
-    from pipeline import warehouse
+    from hkpipe import warehouse
     path = tmp_path / "w.duckdb"
     with warehouse.build(path) as con:
         calendar.sync(con)
@@ -142,9 +142,9 @@ def test_replay_a_past_day_end_to_end(tmp_path):
 
 def test_nothing_in_the_pipeline_reads_the_wall_clock_but_the_clock_and_audit_stamps():
     wall = re.compile(r"Timestamp\.now|date\.today|datetime\.now|datetime\.utcnow|time\.time\(")
-    allowed = {("pipeline/settings.py", "def clock"), ("pipeline/load.py", "def utc_now")}
+    allowed = {("hkpipe/settings.py", "def clock"), ("hkpipe/load.py", "def utc_now")}
     found = []
-    for path in sorted((PROJECT_ROOT / "pipeline").rglob("*.py")):
+    for path in sorted((PROJECT_ROOT / "hkpipe").rglob("*.py")):
         rel = path.relative_to(PROJECT_ROOT).as_posix()
         function = ""
         for line in path.read_text(encoding="utf-8").splitlines():

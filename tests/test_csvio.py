@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.errors import InputError
-from pipeline.prices import read_price_csv
+from hkpipe.errors import InputError
+from hkpipe.prices import read_price_csv
 
 GOOD = ("date,open,high,low,close\n"
         "2024-01-02,17047.39,17109.73,16750.29,16788.55\n"

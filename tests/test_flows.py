@@ -77,8 +77,8 @@ def artifacts_of(state) -> dict:
 
 def test_daily_flow_builds_once_reports_from_recorded_verdicts_and_publishes_artifacts(
         built_settings, flows_module, monkeypatch):
-    from pipeline import jobs, warehouse
-    from pipeline.checks import claims
+    from hkpipe import jobs, warehouse
+    from hkpipe.checks import claims
 
     builds, evaluations = [], []
     real_build, real_evaluate = warehouse.build, claims.evaluate
@@ -203,7 +203,7 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
     from prefect.concurrency import sync as prefect_sync
 
-    from pipeline import universe
+    from hkpipe import universe
 
     from .test_universe import five_sessions
 
@@ -259,14 +259,14 @@ def test_deployment_schedule_is_after_the_hong_kong_close():
 def test_pipeline_does_not_import_prefect():
     import subprocess
     import sys
-    code = ("import sys, pipeline.cli, pipeline.jobs, pipeline.checks.quality, "
-            "pipeline.sources.yahoo, pipeline.report; "
+    code = ("import sys, hkpipe.cli, hkpipe.jobs, hkpipe.checks.quality, "
+            "hkpipe.sources.yahoo, hkpipe.report; "
             "print(sorted(m for m in ('prefect', 'yfinance', 'great_expectations') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
-    for path in (PROJECT_ROOT / "pipeline").rglob("*.py"):
+    for path in (PROJECT_ROOT / "hkpipe").rglob("*.py"):
         assert "prefect" not in path.read_text(), path
 
 
@@ -277,7 +277,7 @@ def test_daily_flow_without_a_global_rate_limit_uses_its_own(built_settings, flo
     # batch task says so.
     from dataclasses import replace
 
-    from pipeline import universe
+    from hkpipe import universe
 
     from .test_universe import five_sessions
 

@@ -11,10 +11,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline import jobs
-from pipeline.cli import main
-from pipeline.errors import InputError, SourceError
-from pipeline.sources import hkex
+from hkpipe import jobs
+from hkpipe.cli import main
+from hkpipe.errors import InputError, SourceError
+from hkpipe.sources import hkex
 
 from .conftest import SEEDS, checksums, query
 from .fake_hkex import FakeHKEX, snapshot_bars

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import cli, jobs
+from hkpipe import cli, jobs
 
 from .conftest import SEEDS, make_settings, query
 

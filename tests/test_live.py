@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from pipeline import calendar
-from pipeline.errors import SourceError
-from pipeline.sources import yahoo
+from hkpipe import calendar
+from hkpipe.errors import SourceError
+from hkpipe.sources import yahoo
 
 pytestmark = pytest.mark.live
 
@@ -28,7 +28,7 @@ def test_real_yahoo_serves_recent_hang_seng_bars_under_hong_kong_dates():
 
 
 def test_real_hkex_serves_recent_index_bars_under_hong_kong_dates():
-    from pipeline.sources import hkex
+    from hkpipe.sources import hkex
 
     end = calendar.last_completed_session()
     start = end - timedelta(days=20)

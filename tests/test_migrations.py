@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import cli, jobs, migrations, sqlfiles
-from pipeline.errors import InputError
+from hkpipe import cli, jobs, migrations, sqlfiles
+from hkpipe.errors import InputError
 
 from .conftest import make_settings, query
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from pipeline import jobs
-from pipeline.errors import InputError
+from hkpipe import jobs
+from hkpipe.errors import InputError
 
 from .conftest import SEEDS, checksums, query
 
@@ -121,7 +121,7 @@ def test_a_stock_code_is_counted_at_most_once_on_any_day(built):
 
 def test_the_counting_rule_is_written_in_one_place():
     # "not delisted by the date" appears in the rule's own file and nowhere else in sql/.
-    from pipeline.settings import SQL_DIR
+    from hkpipe.settings import SQL_DIR
     spelled = [str(p.relative_to(SQL_DIR)) for p in SQL_DIR.rglob("*.sql")
                if "migrations" not in p.parts and "delisting_date >" in p.read_text()]
     assert spelled == ["views/_new_economy_rules.sql"]

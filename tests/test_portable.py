@@ -42,7 +42,7 @@ def test_the_blocker_really_blocks_fcntl(tmp_path):
 
 def test_pipeline_imports_and_writes_without_fcntl(tmp_path):
     env = no_fcntl_env(tmp_path)
-    code = ("import sys, pipeline.warehouse, pipeline.cli, pipeline.jobs; "
+    code = ("import sys, hkpipe.warehouse, hkpipe.cli, hkpipe.jobs; "
             "assert 'fcntl' not in sys.modules; print('imported')")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                           text=True, timeout=120, cwd=tmp_path)
@@ -53,7 +53,7 @@ def test_pipeline_imports_and_writes_without_fcntl(tmp_path):
     export = tmp_path / "export.csv"
     export.write_text("date,close\n2025-12-09,8110\n")
     wh = tmp_path / "w.duckdb"
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "import-prices", "--symbol",
+    done = subprocess.run([sys.executable, "-m", "hkpipe.cli", "import-prices", "--symbol",
                            "HKEXT100", str(export), "--warehouse", str(wh)], env=env,
                           capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -62,7 +62,7 @@ def test_pipeline_imports_and_writes_without_fcntl(tmp_path):
 
 def test_hkpipe_help_works_without_fcntl(tmp_path):
     exe = Path(sys.executable).parent / "hkpipe"
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline.cli"]
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "hkpipe.cli"]
     done = subprocess.run([*cmd, "--help"], env=no_fcntl_env(tmp_path), capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
-from pipeline import calendar, jobs, warehouse
-from pipeline.errors import InputError, WarehouseBusy
+from hkpipe import calendar, jobs, warehouse
+from hkpipe.errors import InputError, WarehouseBusy
 
 from .conftest import checksums, query
 

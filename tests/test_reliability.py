@@ -22,11 +22,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline import warehouse
-from pipeline.checks import integrity
-from pipeline.errors import SourceError
-from pipeline.settings import PROJECT_ROOT
-from pipeline.sources import yahoo
+from hkpipe import warehouse
+from hkpipe.checks import integrity
+from hkpipe.errors import SourceError
+from hkpipe.settings import PROJECT_ROOT
+from hkpipe.sources import yahoo
 
 from .conftest import SEEDS, checksums
 
@@ -38,7 +38,7 @@ HISTORY_TABLES = ["load_runs", "claim_results"]
 def cli(*args, env=None, **popen):
     full = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
     full.update(env or {})
-    return [sys.executable, "-m", "pipeline.cli", *args], full
+    return [sys.executable, "-m", "hkpipe.cli", *args], full
 
 
 def run_cli(*args, env=None, timeout=300):
@@ -387,10 +387,10 @@ def test_the_formatting_detector_catches_formatted_sql():
 
 
 def test_no_sql_is_built_by_formatting_input():
-    """Every SQL call in pipeline/ and flows/ runs a named file from sql/ (whose parameters
+    """Every SQL call in hkpipe/ and flows/ runs a named file from sql/ (whose parameters
     are bound) or a constant statement; none formats values into SQL text."""
     offenders = []
-    for folder in ("pipeline", "flows"):
+    for folder in ("hkpipe", "flows"):
         for path in (PROJECT_ROOT / folder).rglob("*.py"):
             text = path.read_text()
             offenders += [f"{path.relative_to(PROJECT_ROOT)}:{n}"
@@ -408,7 +408,7 @@ def test_read_only_commands_never_open_the_warehouse_for_writing(built_settings,
         return real_connect(database, read_only=read_only, **kw)
 
     monkeypatch.setattr(duckdb, "connect", spy)
-    from pipeline import jobs
+    from hkpipe import jobs
     jobs.check(replace(built_settings), record=False)
     jobs.report(built_settings, built_settings.reports_dir, data_docs=False)
     live = str(built_settings.warehouse)

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline import jobs, report
+from hkpipe import jobs, report
 
 from .conftest import make_settings, query
 
@@ -205,7 +205,7 @@ def test_the_ranking_size_is_a_bound_parameter(built, monkeypatch, tmp_path):
 
 
 def test_every_ipo_query_is_one_statement_in_its_own_file():
-    from pipeline.settings import SQL_DIR
+    from hkpipe.settings import SQL_DIR
 
     files = sorted((SQL_DIR / "report").glob("ipo_*.sql"))
     assert len(files) == 8

@@ -14,10 +14,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline import calendar, jobs, universe
-from pipeline.cli import main
-from pipeline.errors import SourceError
-from pipeline.sources import yahoo
+from hkpipe import calendar, jobs, universe
+from hkpipe.cli import main
+from hkpipe.errors import SourceError
+from hkpipe.sources import yahoo
 
 from .conftest import query
 from .fake_hkex import FakeHKEX

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import jobs
-from pipeline.errors import InputError
+from hkpipe import jobs
+from hkpipe.errors import InputError
 
 from .conftest import SEEDS, checksums, query
 

@@ -10,10 +10,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipeline import calendar, jobs, live
-from pipeline.cli import main
-from pipeline.errors import InputError, SourceError
-from pipeline.sources import yahoo
+from hkpipe import calendar, jobs, live
+from hkpipe.cli import main
+from hkpipe.errors import InputError, SourceError
+from hkpipe.sources import yahoo
 
 from .conftest import SEEDS, checksums, query
 from .fake_yahoo import FakeYahoo, bars, dns_error, refused_error, timeout_error

@@ -3,7 +3,7 @@ articles' metadata and ledgers and the claim results it is given, plus PNG chart
 Expectations Data Docs. Reads the published warehouse only.
 
 Nothing here knows an article: every section, chart and table comes from an article's
-``article.toml`` and ``claims.csv`` (``pipeline.articles``) and from ``sql/report/``. A chart's
+``article.toml`` and ``claims.csv`` (``hkpipe.articles``) and from ``sql/report/``. A chart's
 numbers (reference lines, highlighted values, labels) come from that metadata too. ``build``
 takes the claim results and checks it renders, whether they were just computed or read back
 from ``claim_results``.
@@ -338,7 +338,7 @@ def chart_grouped_bars(con, spec: dict, path: Path) -> None:
     _save(fig, ax, spec, path)
 
 
-# the kinds an article's metadata may name (pipeline.articles.CHART_KINDS)
+# the kinds an article's metadata may name (hkpipe.articles.CHART_KINDS)
 CHARTS = {"bars": chart_bars, "stacked_bars_with_line": chart_stacked_bars_with_line,
           "lines_with_points": chart_lines_with_points}
 # the kinds the report's own sections use

@@ -1,4 +1,4 @@
-"""Planning and fetching from the live sources (``pipeline.sources.LIVE``) for the registry.
+"""Planning and fetching from the live sources (``hkpipe.sources.LIVE``) for the registry.
 
 A plan asks one source for one symbol from a few sessions before its last stored day (so
 revisions are taken) to the last completed XHKG session (HKEX answers with its whole history
@@ -38,7 +38,7 @@ class FetchPlan:
 
 
 def module(source: str):
-    return importlib.import_module(f"pipeline.sources.{source}")
+    return importlib.import_module(f"hkpipe.sources.{source}")
 
 
 def expand(source: str) -> tuple[str, ...]:

@@ -178,7 +178,7 @@ def _history(yf, data, symbol: str, start: date, end: date, timeout: float):
     ticker = yf.Ticker(symbol)  # no session= : that would swap the process-wide one
     if not hasattr(ticker, "_data"):  # pragma: no cover - a yfinance upgrade moved it
         raise RuntimeError("yfinance.Ticker has no _data: the per-thread isolation in "
-                           "pipeline/sources/yahoo.py must be revisited for this yfinance")
+                           "hkpipe/sources/yahoo.py must be revisited for this yfinance")
     ticker._data = data
     return ticker.history(
         period=None, interval="1d", start=start.isoformat(),
@@ -258,7 +258,7 @@ def open_session(settings, token=None):
 
 def fetch_plan(settings, plan, session=None, attempts: int | None = None, *,
                ranges: bool = True) -> pd.DataFrame:
-    """One planned fetch (``pipeline.live.FetchPlan``), stored under the plan's symbol.
+    """One planned fetch (``hkpipe.live.FetchPlan``), stored under the plan's symbol.
     ``ranges=False`` keeps a bar whose open or close lies outside its own high-low range (a
     stock's bar: only a future date, a non-positive price or high below low fail it)."""
     frame = fetch(plan.remote, plan.start, plan.end, timeout=settings.yahoo_timeout,

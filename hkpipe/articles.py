@@ -1,7 +1,7 @@
 """Sources of claims: one folder per article (or official statement series) under
 ``seeds/articles/<article_id>/``, holding ``article.toml`` (what the source is, where it is,
 the passages quoted, and the report's charts and tables for it) and ``claims.csv`` (its claim
-ledger, ``pipeline.checks.claims``).
+ledger, ``hkpipe.checks.claims``).
 
 ``article.toml``:
 
@@ -15,7 +15,7 @@ ledger, ``pipeline.checks.claims``).
 | ``provenance`` | where each of these facts comes from |
 | ``[[passages]]`` | ``text``, ``kind`` (``quoted``, ``paraphrased``), ``claims`` (ids), ``note`` |
 | ``[[charts]]`` | ``name``, ``kind`` (``CHART_KINDS``), ``title``, ``query`` (``sql/report/``), |
-|  | ``params`` and the kind's own keys (``pipeline.report``) |
+|  | ``params`` and the kind's own keys (``hkpipe.report``) |
 | ``[[tables]]`` | ``title``, ``query`` (``sql/report/``), ``params`` |
 
 Every problem is an ``InputError`` (exit 2) naming the file and the key.

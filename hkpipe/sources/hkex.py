@@ -288,7 +288,7 @@ def open_session(settings, token: str | None = None) -> Client:
 
 def fetch_plan(settings, plan, session: Client | None = None,
                attempts: int | None = None) -> pd.DataFrame:
-    """One planned fetch (``pipeline.live.FetchPlan``). HKEX answers with its whole history
+    """One planned fetch (``hkpipe.live.FetchPlan``). HKEX answers with its whole history
     (about ten years) whatever is asked; every bar up to the plan's end is kept, since a
     re-served unchanged observation costs nothing and each one reconciles another source."""
     client = session or open_session(settings)

@@ -1,7 +1,7 @@
 """The claim ledger: each claim measured by a SQL file, judged by a comparison from the ledger.
 
 Every source of claims (an article, an official statement series) has a folder
-``seeds/articles/<article_id>/`` with its metadata (``pipeline.articles``) and a ``claims.csv``.
+``seeds/articles/<article_id>/`` with its metadata (``hkpipe.articles``) and a ``claims.csv``.
 A ledger row names a query in ``sql/claims/`` and gives it parameters. The query returns
 evidence rows ``(item, value, detail, as_of)``; the ledger's comparison over those items
 (``change > 2.8``, ``a > b and not c = 0``) gives the verdict: ``holds``, ``fails``, or

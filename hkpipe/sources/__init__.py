@@ -1,4 +1,4 @@
-"""Price sources. Each returns a validated price frame (see ``pipeline.prices``).
+"""Price sources. Each returns a validated price frame (see ``hkpipe.prices``).
 
 The live sources are listed in ``LIVE`` with the column of ``seeds/indexes.csv`` that names a
 symbol there. Each live module offers the same surface: ``session_token(settings)`` (what a
