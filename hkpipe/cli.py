@@ -19,6 +19,9 @@ EXIT_OK, EXIT_CHECK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
+    from . import sources  # the --source choices come from the source registry
+
+    live = ", ".join(sources.live())
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--warehouse", metavar="PATH",
                         help="DuckDB warehouse file (env HKPIPE_WAREHOUSE; "
@@ -42,12 +45,11 @@ def _parser() -> argparse.ArgumentParser:
                                    "(seeds/stocks/, skipped while unchanged), publish the "
                                    "warehouse atomically, then run every check. Exit 1 if a "
                                    "check fails.")
-    p.add_argument("--source", choices=["auto", "snapshot", "live", "hkex", "yahoo"],
-                   default="auto",
-                   help="auto (default): the live sources (HKEX and Yahoo) when reachable, "
-                        "else the bundled snapshot; snapshot: bundled data only, no network; "
-                        "live, hkex, yahoo: the snapshot, then that source (live: both) from "
-                        "where the data ends, failing if it fails")
+    p.add_argument("--source", choices=sources.choices("auto", "snapshot"), default="auto",
+                   help=f"auto (default): the live sources ({live}) when reachable, else the "
+                        "bundled snapshot; snapshot: bundled data only, no network; live or "
+                        "one live source: the snapshot, then that source (live: every one) "
+                        "from where the data ends, failing if it fails")
 
     p = sub.add_parser("refresh", parents=[common, seeds],
                        help="load new prices and publish",
@@ -60,15 +62,15 @@ def _parser() -> argparse.ArgumentParser:
                                    "tolerated only where the other served every session it "
                                    "was asked for. Each source's values are kept in "
                                    "price_observations; prices holds the resolved one per day.")
-    p.add_argument("--source", choices=["live", "hkex", "yahoo", "snapshot"], default="live",
-                   help="live (default): HKEX market data and Yahoo; hkex or yahoo alone; or "
+    p.add_argument("--source", choices=sources.choices(then=("snapshot",)), default="live",
+                   help=f"live (default): every live source ({live}); one of them alone; or "
                         "the bundled snapshot")
     p.add_argument("--full", action="store_true",
                    help="re-fetch the whole history instead of the recent sessions")
     p.add_argument("--universe", choices=["indexes", "listings"], default="indexes",
                    help="indexes (default): the registered indexes, all or nothing; listings: "
                         "every currently listed stock of seeds/new_economy_listings.csv from "
-                        "a live source (Yahoo as NNNN.HK, HKEX as its RIC), concurrently under "
+                        "the live sources (as NNNN.HK at each), concurrently under "
                         "a rate limit; a stock that fails is recorded in load_failures with its "
                         "reason, and the run exits 0 naming it while the failed share is at "
                         "most HKPIPE_MAX_STOCK_FAILURES (default 0.05), else 3 with nothing "
@@ -237,8 +239,7 @@ def _print_checks(outcome) -> None:
     print("checks:")
     width = max((len(c.name) for c in outcome.checks), default=10)
     for c in outcome.checks:
-        label = "FAIL" if not c.ok else "WARN" if c.warning else "PASS"
-        print(f"  {label}  {c.name:<{width}}  {c.detail}")
+        print(f"  {c.label}  {c.name:<{width}}  {c.detail}")
     failed = sum(not c.ok for c in outcome.checks)
     changed = sum(c.changed for c in outcome.claims)
     warned = sum(c.ok and c.warning for c in outcome.checks)
@@ -262,8 +263,11 @@ def cmd_refresh(settings, args) -> int:
     from . import jobs
     if args.universe == "listings":
         if args.source == "snapshot":
-            _err("input error: --universe listings needs a live source (live, hkex, yahoo); "
-                 "the bundled stock prices load with `hkpipe run` or `hkpipe load-seeds`")
+            from . import sources
+
+            _err("input error: --universe listings needs a live source ("
+                 + ", ".join(sources.choices(kind="stocks")) + "); the bundled stock prices "
+                 "load with `hkpipe run` or `hkpipe load-seeds`")
             return EXIT_INPUT
         outcome = jobs.refresh_universe(settings, source=args.source, full=args.full)
         _print_loads(outcome)
@@ -340,6 +344,10 @@ def _print_status(st) -> None:
     for p in st.prices:
         print(f"    {p['symbol']:<10} {p['last_date']} ({p['last_source']}; {p['sessions']:,} "
               f"sessions from {p['first_date']})")
+    if st.sources:
+        print("  sources: " + "; ".join(
+            f"{s['source']} ({s['label']}: {s['serves']}{', live' if s['live'] else ''})"
+            for s in st.sources))
     for p in st.stocks:
         failed = (f"; {p['failed_last_run']} stock(s) failed in its last universe refresh "
                   f"(load_failures, run {p['failed_run_id']})" if p["failed_last_run"] else "")

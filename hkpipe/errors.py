@@ -37,9 +37,22 @@ class WarehouseBusy(PipelineError):
 
 
 class SourceError(PipelineError):
-    """A price source failed (network, rate limit, empty answer, unknown symbol)."""
+    """A price source failed (network, rate limit, empty answer, unknown symbol).
 
-    def __init__(self, message: str, *, kind: str, retryable: bool = False):
+    ``kind`` is the failure as read off the wire (the tables in each source module);
+    ``retryable`` whether the one retry rule (``hkpipe.ingest.fetch``) tries again; ``reason``
+    what ``load_failures.reason`` records for a stock, set where the failure is raised (by
+    default: after_retries for a retryable failure, else the kind's entry in
+    ``REASONS``, else 'error')."""
+
+    REASONS = {"rejected": "rejected", "unreachable": "unreachable", "malformed": "malformed",
+               "http_error": "http_error", "empty": "empty", "unknown_symbol": "unknown"}
+
+    def __init__(self, message: str, *, kind: str, retryable: bool = False,
+                 reason: str | None = None, retry_after: float | None = None):
         self.kind = kind
         self.retryable = retryable
+        self.retry_after = retry_after  # seconds the source asked to wait (HTTP 429)
+        self.reason = reason or ("after_retries" if retryable else
+                                 self.REASONS.get(kind, "error"))
         super().__init__(message)

@@ -1,5 +1,8 @@
 """Use cases: run, refresh, load_seeds, import_prices, check, report, status, migrate. The CLI and
-flows call these.
+flows call these, and the steps they compose: ``plan_indexes`` / ``plan_universe`` (what to
+fetch), ``fetch`` (one batch of plans), ``settle_indexes`` / ``settle_universe`` (what a run
+keeps), ``publish_prices`` (store, check, publish) and ``report_recorded``. This module holds no
+SQL and no threads: those live in ``warehouse`` and ``ingest``.
 
 Every job reads and validates all its input first, then changes the warehouse in one build that
 is published atomically (see ``warehouse.build``), so bad input or a failure changes nothing.
@@ -7,7 +10,6 @@ is published atomically (see ``warehouse.build``), so bad input or a failure cha
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,16 +18,20 @@ from pathlib import Path
 import pandas as pd
 
 from . import articles as articles_module
-from . import calendar, load, seeds, sqlfiles, warehouse
-from . import stocks as stock_prices
-from .checks import CheckResult, claims, integrity, quality
+from . import calendar, seeds, sources, warehouse
+from .checks import CheckResult, claims, freshness, integrity, quality
 from .checks import sources as source_checks
 from .errors import PipelineError
-from .settings import Settings
+from .ingest import fetch as ingest_fetch
+from .ingest import plan as ingest_plan
+from .ingest import settle as ingest_settle
+from .settings import Settings, utc_now
+from .warehouse import reads, writes
+from .warehouse import stocks as stock_prices
 
 
 def new_run_id() -> str:
-    return f"{load.utc_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+    return f"{utc_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
 @dataclass
@@ -34,7 +40,7 @@ class Outcome:
 
     run_id: str
     warehouse: Path
-    loads: list[load.LoadResult] = field(default_factory=list)
+    loads: list[writes.LoadResult] = field(default_factory=list)
     seeds: dict[str, int] = field(default_factory=dict)
     checks: list[CheckResult] = field(default_factory=list)
     claims: list[claims.ClaimResult] = field(default_factory=list)
@@ -72,36 +78,73 @@ def snapshot_prices(settings: Settings, registry: pd.DataFrame) -> dict[str, pd.
     return snapshot.fetch(settings.seeds_dir, registry, today=settings.today())
 
 
-def stored_last_dates(settings: Settings) -> dict[str, date]:
-    from . import migrations
+def read_registry(settings: Settings) -> pd.DataFrame:
+    """The index registry (seeds/indexes.csv), validated."""
+    return seeds.read_seed(settings.seeds_dir, seeds.INDEXES, today=settings.today())
 
-    if not settings.warehouse.exists():
-        return {}
-    con = warehouse.connect_read_only(settings.warehouse)
+
+def plan_indexes(settings: Settings, source: str = "live", *, full: bool = False,
+                 registry: pd.DataFrame | None = None,
+                 known_last: dict[str, date] | None = None, start: date | None = None,
+                 end: date | None = None) -> tuple[list[ingest_plan.FetchPlan], list[str]]:
+    """What an index refresh of ``source`` (a live source, or ``live`` for every one) asks
+    for, and notes on indexes a source has no symbol for. ``known_last`` adds last days not
+    stored yet (the snapshot a run loads with them); ``start`` / ``end`` override the window
+    (a backfill)."""
+    from dataclasses import replace
+
+    registry = read_registry(settings) if registry is None else registry
+    last = reads.last_stored(settings.warehouse)
+    for symbol, day in (known_last or {}).items():
+        last[symbol] = max(day, last.get(symbol, day))
+    plans, notes = ingest_plan.indexes(settings, registry, _live(source, "indexes"),
+                                       last=last, full=full)
+    if start or end:
+        plans = [replace(p, start=start or p.start, end=end or p.end) for p in plans]
+    return plans, notes
+
+
+def fetch(settings: Settings, plans: list[ingest_plan.FetchPlan], *, workers: int | None = None,
+          limiters: dict | None = None, tokens: dict | None = None) -> ingest_fetch.Batch:
+    """Fetch ``plans`` concurrently under each source's rate limit and the one retry rule; a
+    failed plan is recorded in the batch, never raised (``ingest.fetch.fetch_all``)."""
+    return ingest_fetch.fetch_all(settings, plans, workers=workers, limiters=limiters,
+                                  tokens=tokens)
+
+
+def settle_indexes(batch: ingest_fetch.Batch
+                   ) -> tuple[list[tuple[str, dict[str, pd.DataFrame]]], list[str]]:
+    """The index frames to store, [(source, {symbol: frame})], and notes; raises a failure
+    the run cannot tolerate (``ingest.settle.indexes``)."""
+    return ingest_settle.indexes(batch)
+
+
+def settle_universe(settings: Settings, batch: ingest_fetch.Batch,
+                    plans: list[ingest_plan.FetchPlan]) -> ingest_settle.UniverseResult:
+    """A universe fetch as its stocks and failures; raises ``TooManyStockFailures`` (nothing
+    is to be published) when more stocks failed than ``settings.max_stock_failures``."""
+    result = ingest_settle.stocks(batch, plans)
+    ingest_settle.gate(result, settings.max_stock_failures)
+    return result
+
+
+def _live(source: str, kind: str) -> tuple[str, ...]:
     try:
-        state = migrations.read_state(con)
-        migrations.verify(state, settings.warehouse)  # before fetching anything
-        if not (state.applied or state.legacy):
-            return {}  # an empty file: nothing stored yet
-        return dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
-    finally:
-        con.close()
+        return sources.expand(source, kind)
+    except KeyError as exc:
+        raise PipelineError(str(exc.args[0])) from None
 
 
 def fetch_live(settings: Settings, registry: pd.DataFrame, source: str = "live", *,
                full: bool = False, known_last: dict[str, date] | None = None
-               ) -> tuple[dict[str, dict[str, pd.DataFrame]], list[str]]:
-    """Fetch ``source`` (``yahoo``, ``hkex`` or ``live`` for both) for every registered index
-    it serves: source -> symbol -> frame, plus notes. All or nothing, except that a source
-    may fail where another served every session it was asked for (``live.settle``)."""
-    from . import live
-
-    last = stored_last_dates(settings)
-    for symbol, day in (known_last or {}).items():
-        last[symbol] = max(day, last.get(symbol, day))
-    plans, notes = live.plan(settings, registry, live.expand(source), last=last, full=full)
-    served, fetched = live.fetch_all(settings, plans)
-    return served, notes + fetched
+               ) -> tuple[list[tuple[str, dict[str, pd.DataFrame]]], list[str]]:
+    """Plan, fetch and settle ``source`` (a live source, or ``live`` for every one) for every
+    registered index it serves: [(source, {symbol: frame})], plus notes. All or nothing,
+    except that a source may fail where another served every session it was asked for."""
+    plans, notes = plan_indexes(settings, source, full=full, registry=registry,
+                                known_last=known_last)
+    prices, settled = settle_indexes(fetch(settings, plans))
+    return prices, notes + settled
 
 
 def _assert_integrity(con) -> list[CheckResult]:
@@ -124,7 +167,7 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
                          migrated=outcome.migrated) as con:
         calendar.sync(con, settings.clock())
         for table, frame in (seed_frames or {}).items():
-            outcome.seeds[table] = load.replace_seed(con, table, seeds.frame_for_table(frame))
+            outcome.seeds[table] = writes.replace_seed(con, table, seeds.frame_for_table(frame))
         if stocks:
             stock_loads, results = stock_prices.load_bundled(
                 con, settings.seeds_dir, today=settings.today(), run_id=outcome.run_id,
@@ -134,13 +177,11 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
         for source, frames in prices:
             if frames:
                 batch = pd.concat(frames.values(), ignore_index=True)
-                outcome.loads += load.upsert_prices(con, batch, source=source,
-                                                    run_id=outcome.run_id, command=command)
+                outcome.loads += writes.upsert_prices(con, batch, source=source,
+                                                      run_id=outcome.run_id, command=command)
         if universe is not None:
-            from . import universe as universe_module
-
-            outcome.loads += universe_module.store(con, universe, run_id=outcome.run_id,
-                                                   command=command)
+            outcome.loads += writes.store_stocks(con, universe, run_id=outcome.run_id,
+                                                 command=command)
         outcome.checks = _assert_integrity(con)
         if ledger is not None:
             _evaluate(con, settings, outcome, command, ledger, record=True)
@@ -156,11 +197,12 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     validation = quality.Validation(con, quality.table_batches(settings.today())).start()
     if not outcome.checks:
         outcome.checks = integrity.run(con)
-    outcome.checks += freshness(con, settings)
-    outcome.checks += stock_freshness(con, settings)
+    now = settings.clock().tz_localize(None).to_pydatetime()
+    outcome.checks += freshness.indexes(con, now, sources.live())
+    outcome.checks += freshness.stocks(con, now, sorted(sources.live("stocks")))
     outcome.checks += source_checks.reconcile(con) + source_checks.coverage(con)
     outcome.checks += source_checks.reconcile_stocks(con)
-    outcome.as_of = dict(con.execute(sqlfiles.query("load/last_stored")).fetchall())
+    outcome.as_of = reads.as_of(con)
     outcome.articles = ledger
     checked = articles_module.all_claims(ledger)
     outcome.claims = claims.evaluate(con, checked)
@@ -168,18 +210,7 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     validation.add(quality.claim_results_batch(rows, [c.key for c in checked]))
     outcome.checks += validation.finish(store=record)
     if record:
-        checked_at = load.utc_now()  # wall clock: when this check really ran (see utc_now)
-        for r in rows:
-            con.execute(sqlfiles.query("load/claim_results_insert"), {
-                "run_id": outcome.run_id, "checked_at": checked_at, "command": command,
-                "data_as_of": r["data_as_of"], "article_id": r["article_id"],
-                "claim_id": r["id"], "statement": r["statement"],
-                "measured_item": r["measured_item"], "measured": r["measured"],
-                "measured_detail": r["measured_detail"], "comparison": r["comparison"],
-                "verdict": r["verdict"], "expected": r["expected"], "changed": r["changed"],
-                "rounded_comparison": r["rounded_comparison"],
-                "rounded_verdict": r["rounded_verdict"],
-                "evidence": json.dumps(r["evidence"]), "note": r["note"]})
+        writes.record_claims(con, rows, run_id=outcome.run_id, command=command)
 
 
 def run(settings: Settings, *, source: str = "auto") -> Outcome:
@@ -204,9 +235,9 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
         try:
             served, notes = fetch_live(settings, registry, "live" if source == "auto"
                                        else source, known_last=known)
-            prices += list(served.items())
+            prices += served
             outcome.notes += notes
-            outcome.source_used = " + ".join(served) or "snapshot"
+            outcome.source_used = " + ".join(name for name, _ in served) or "snapshot"
         except SourceError as exc:
             if source != "auto" or exc.kind != "unreachable":
                 raise
@@ -229,14 +260,11 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
     day to the last completed session) unless ``full``; HKEX answers with its whole history,
     all of which is kept.
     """
-    from .sources import LIVE
-
     outcome = Outcome(new_run_id(), settings.warehouse)
-    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES, today=settings.today())
-    if source in LIVE or source == "live":
-        served, notes = fetch_live(settings, registry, source, full=full)
+    registry = read_registry(settings)
+    if source in sources.live("indexes") or source == "live":
+        prices, notes = fetch_live(settings, registry, source, full=full)
         outcome.notes += notes
-        prices = list(served.items())
     elif source == "snapshot":
         prices = [("snapshot", snapshot_prices(settings, registry))]
     else:
@@ -248,55 +276,37 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
     return outcome
 
 
-def plan_universe(settings: Settings, source: str = "live", *, full: bool = False) -> list:
-    """What a universe refresh of ``source`` (``yahoo``, ``hkex`` or ``live``) asks for: one
-    ``universe.StockPlan`` per currently listed curated stock and source."""
-    from . import live
-    from . import universe as universe_module
-    from .sources import LIVE
-
-    if source not in LIVE and source != "live":
-        raise PipelineError(f"--universe listings needs a live source (live, hkex, yahoo), "
-                            f"not {source!r}: the bundled stock prices load with `run` and "
-                            "`load-seeds`")
-    sources = live.expand(source)
-    recent = universe_module.stored_recent(settings, sources)
-    return universe_module.plan(settings, universe_module.listed(settings), sources,
-                                last=universe_module.last_days(recent), factors=recent,
-                                full=full)
-
-
-def publish_universe(settings: Settings, outcome: Outcome, result, *, command: str) -> Outcome:
-    """Store a universe fetch (``universe.UniverseResult``): its stocks and its failures
-    (``load_failures``) in one build, published, while the failed share is within
-    ``settings.max_stock_failures``; above it ``universe.TooManyStockFailures`` is raised and
-    nothing is published."""
-    from . import universe as universe_module
-
-    outcome.universe = result
-    if result.failed_share > settings.max_stock_failures:
-        raise universe_module.TooManyStockFailures(result, settings.max_stock_failures)
-    outcome.notes += result.notes()
-    _write(settings, outcome, command, universe=result)
-    return outcome
+def plan_universe(settings: Settings, source: str = "live", *, full: bool = False
+                  ) -> list[ingest_plan.FetchPlan]:
+    """What a universe refresh of ``source`` (a live source, or ``live``) asks for: one plan
+    per currently listed curated stock and source."""
+    if source not in sources.live("stocks") and source != "live":
+        raise PipelineError(f"--universe listings needs a live source "
+                            f"({', '.join(sources.choices(kind='stocks'))}), not {source!r}: "
+                            "the bundled stock prices load with `run` and `load-seeds`")
+    names = sources.expand(source, "stocks")
+    recent = reads.recent_stock_days(settings.warehouse, names, ingest_plan.REVISION_SESSIONS)
+    return ingest_plan.stocks(settings, ingest_plan.listed(settings), names,
+                              last=reads.last_stock_days(recent), factors=recent, full=full)
 
 
 def refresh_universe(settings: Settings, *, source: str = "live", full: bool = False,
                      workers: int | None = None) -> Outcome:
-    """Refresh every currently listed curated stock from ``source`` (``yahoo``, ``hkex`` or
-    ``live`` for both) into ``stock_prices``, incrementally per listing and source.
+    """Refresh every currently listed curated stock from ``source`` (a live source, or
+    ``live`` for every one) into ``stock_prices``, incrementally per listing and source.
 
     A stock that cannot be fetched (unknown, 404, empty, suspended, bad data, failing after
     retries) is recorded in ``load_failures`` with its reason and does not block the others,
     while the failed share stays within ``settings.max_stock_failures``; above it
-    ``universe.TooManyStockFailures`` is raised and nothing is published.
+    ``TooManyStockFailures`` is raised and nothing is published.
     """
-    from . import universe as universe_module
-
     plans = plan_universe(settings, source, full=full)
     outcome = Outcome(new_run_id(), settings.warehouse, source_used=source)
-    result = universe_module.fetch_universe(settings, plans, workers=workers)
-    return publish_universe(settings, outcome, result, command="refresh --universe listings")
+    result = settle_universe(settings, fetch(settings, plans, workers=workers), plans)
+    outcome.universe = result
+    outcome.notes += result.notes()
+    _write(settings, outcome, "refresh --universe listings", universe=result)
+    return outcome
 
 
 def publish_prices(settings: Settings, outcome: Outcome,
@@ -309,7 +319,8 @@ def publish_prices(settings: Settings, outcome: Outcome,
     published all the same, as by ``run``). An evaluated first build (no warehouse yet) loads
     the curated seed tables and the bundled stock prices too, as ``run`` would, so the claims
     and the IPO views have their data. ``universe`` (a ``universe.UniverseResult`` already
-    within the failure limit) is stored by the same build, so its checks see the stocks.
+    within the failure limit: ``settle_universe``) is stored by the same build, so its checks
+    see the stocks.
     """
     seed_frames = None
     first = evaluate and not settings.warehouse.exists()
@@ -335,11 +346,12 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
 
     from .errors import InputError
     from .prices import check_trading_days, read_price_csv
+    from .sources import imports
 
     if not re.fullmatch(SYMBOL_PATTERN, symbol):
         raise InputError(None, f"symbol {symbol!r} is not valid: 1-20 letters, digits or "
                          "^ . = _ -", field="--symbol")
-    registry = seeds.read_seed(settings.seeds_dir, seeds.INDEXES, today=settings.today())
+    registry = read_registry(settings)
     if symbol not in set(registry["symbol"]):
         # an unregistered series would have no name, no source and no checks: an orphan
         raise InputError(settings.seeds_dir / seeds.INDEXES.file,
@@ -349,7 +361,7 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
     frame = read_price_csv(path, symbol, today=settings.today())
     check_trading_days(frame, path, calendar.trading_days(symbol, settings.clock()))
     outcome = Outcome(new_run_id(), settings.warehouse)
-    outcome.source_used = f"import:{Path(path).name}"
+    outcome.source_used = imports.source_name(Path(path).name)
     publish_prices(settings, outcome, [(outcome.source_used, {symbol: frame})],
                    command="import-prices")
     return outcome
@@ -388,7 +400,7 @@ def check(settings: Settings, *, record: bool = True, article: str | None = None
             calendar.sync(con, settings.clock())
             _evaluate(con, settings, outcome, "check", ledger, record=True)
     else:
-        con = _open_current(settings)
+        con = reads.open_current(settings.warehouse)
         try:
             _evaluate(con, settings, outcome, "check", ledger, record=False)
         finally:
@@ -401,46 +413,13 @@ def _missing_data_notes(registry: pd.DataFrame, loaded: set[str]) -> list[str]:
             for r in registry.itertuples(index=False) if r.symbol not in loaded]
 
 
-def freshness(con, settings: Settings) -> list[CheckResult]:
-    """Per symbol: the last stored session against the last completed XHKG session.
-
-    Data whose latest row came from a live source (Yahoo, HKEX) must reach the last completed
-    session; bundled or imported data is reported with its as-of date.
-    """
-    from .sources import LIVE
-
-    now = settings.clock().tz_localize(None).to_pydatetime()
-    out = []
-    for symbol, last, source, expected, behind in con.execute(
-            sqlfiles.query("quality/freshness"), {"now": now}).fetchall():
-        if source in LIVE:
-            ok = behind == 0
-            detail = (f"last stored session {last} ({source}); last completed XHKG session "
-                      f"{expected}" + ("" if ok else f": {behind} session(s) behind, STALE"))
-        else:
-            ok = True
-            detail = (f"as of {last} ({source}); last completed XHKG session {expected}, "
-                      f"not expected from this source")
-        out.append(CheckResult(f"freshness:{symbol}", ok, detail))
-    return out
-
-
-def stock_freshness(con, settings: Settings) -> list[CheckResult]:
-    """``freshness:stocks``: the listed universe against the last completed session."""
-    from .checks import freshness as freshness_checks
-    from .sources import LIVE
-
-    now = settings.clock().tz_localize(None).to_pydatetime()
-    return freshness_checks.stocks(con, now, sorted(LIVE))
-
-
 def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
     """Write the Markdown/HTML report with charts (and GX Data Docs) from the published data,
     checking it afresh without recording (``hkpipe report``)."""
     from . import report as report_module
 
     outcome = check(settings, record=False)
-    con = _open_current(settings)
+    con = reads.open_current(settings.warehouse)
     try:
         return outcome, report_module.build(con, outcome.articles, outcome.claims,
                                             outcome.checks, out_dir, data_docs=data_docs)
@@ -464,7 +443,7 @@ def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list
         # the recorded verdicts, beside the ledger rows they were judged by (for the report's
         # passages, readings and notes)
         recorded = [replace(r, claim=ledger.get(r.claim.key, r.claim))
-                    for r in recorded_claims(con, run_id)]
+                    for r in map(claims.recorded_result, reads.claim_result_rows(con, run_id))]
         outcome = Outcome(run_id, settings.warehouse, checks=list(checks), claims=recorded,
                           articles=articles)
         if not outcome.claims:
@@ -476,30 +455,9 @@ def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list
         con.close()
 
 
-def recorded_claims(con, run_id: str) -> list[claims.ClaimResult]:
-    """The claim verdicts ``run_id`` recorded in ``claim_results``, as ClaimResults."""
-    rows = con.execute(sqlfiles.query("report/claim_results_of_run"), {"run_id": run_id})
-    names = [d[0] for d in rows.description]
-    return [claims.recorded_result(dict(zip(names, row, strict=True)))
-            for row in rows.fetchall()]
-
-
-def _open_current(settings: Settings):
-    """A read-only connection to a warehouse at exactly this code's schema version."""
-    from . import migrations
-
-    con = warehouse.connect_read_only(settings.warehouse)
-    try:
-        migrations.require_current(con, settings.warehouse)
-    except BaseException:
-        con.close()
-        raise
-    return con
-
-
 def status(settings: Settings):
     """The warehouse's schema version, pending migrations, as-of dates and last runs; read only."""
-    from . import status as status_module
+    from .warehouse import status as status_module
 
     return status_module.read(settings.warehouse)
 
@@ -507,7 +465,7 @@ def status(settings: Settings):
 def migrate(settings: Settings, *, dry_run: bool = False) -> tuple[object, Outcome]:
     """Apply pending migrations in one build and publish it; nothing else changes. With
     ``dry_run`` they are tried on a private copy that is then discarded."""
-    from . import migrations
+    from .warehouse import migrations
 
     outcome = Outcome(new_run_id(), settings.warehouse)
     before = status(settings)

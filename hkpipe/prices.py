@@ -19,6 +19,9 @@ from .settings import hk_today
 PRICE_COLUMNS = ["symbol", "trade_date", "open", "high", "low", "close", "adj_close",
                  "volume", "turnover_hkd"]
 VALUE_COLUMNS = PRICE_COLUMNS[2:]
+# A stock_prices row (per listing, as a source served it; the bundled files' header too).
+STOCK_COLUMNS = ("stock_code", "listing_date", "trade_date", "open", "high", "low", "close",
+                 "adj_close", "volume", "price_basis")
 
 # Columns accepted in a price CSV (snapshot files and analysts' imports).
 CSV_REQUIRED = ["date", "close"]

@@ -6,6 +6,8 @@
 | HKPIPE_SEEDS          | <project>/seeds              |
 | HKPIPE_REPORTS        | reports                      |
 | HKPIPE_LOCK_TIMEOUT   | 600 (seconds a refresh waits for another to finish) |
+| HKPIPE_<SOURCE>_RATE, | per live source, declared by the source (``hkpipe.sources``): |
+| _TIMEOUT, _ATTEMPTS   | |
 | HKPIPE_YAHOO_TIMEOUT  | 30 (seconds per Yahoo request) |
 | HKPIPE_YAHOO_ATTEMPTS | 3 (tries per symbol for timeouts, 429 and 5xx) |
 | HKPIPE_HKEX_URL       | https://www1.hkex.com.hk/hkexwidget/data (the widget service base) |
@@ -26,16 +28,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
-from datetime import date
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
-HKEX_URL = "https://www1.hkex.com.hk/hkexwidget/data"
-HKEX_TOKEN_URL = ("https://www.hkex.com.hk/Market-Data/Securities-Prices/Equities/"
-                  "Equities-Quote?sym=700&sc_lang=en")
 HK_TZ = "Asia/Hong_Kong"
 
 
@@ -60,26 +60,53 @@ def hk_today(now: str | None = None) -> date:
 
 
 @dataclass(frozen=True)
+class SourceConfig:
+    """One live source's settings for a run: requests started per second over all threads
+    (0: no limit), seconds one fetch may take, tries per fetch (timeouts, 429 and 5xx are
+    retried), and the source's own options (HKEX's addresses). The variables and defaults
+    come from the source's declaration (``hkpipe.sources``)."""
+
+    rate: float = 0.0
+    timeout: float = 30.0
+    attempts: int = 3
+    options: Mapping[str, str] = field(default_factory=dict)
+
+
+def utc_now() -> datetime:
+    """Naive UTC wall-clock time, as stored in TIMESTAMP columns.
+
+    Only for audit facts: when a load ran (``loaded_at``, ``started_at``), when a claim was
+    checked or a suite validated, when a fetch failed, and run ids. These record when
+    something really happened, so they deliberately ignore HKPIPE_NOW: replaying a past day
+    must not back-date the audit trail. Every "today"/"now" that decides something comes from
+    ``clock``.
+    """
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
 class Settings:
     warehouse: Path
     seeds_dir: Path
     reports_dir: Path
     lock_timeout: float
-    yahoo_timeout: float
-    yahoo_attempts: int = 3
     now: str | None = None
-    hkex_url: str = ""
-    hkex_token_url: str = ""
-    hkex_timeout: float = 30.0
-    hkex_attempts: int = 3
     max_stock_failures: float = 0.05
     fetch_workers: int = 8
-    yahoo_rate: float = 4.0
-    hkex_rate: float = 2.0
+    # source name -> its run settings, one per live source of the registry (``sources``)
+    sources: Mapping[str, SourceConfig] = field(default_factory=dict)
 
-    def source_rate(self, source: str) -> float:
-        """Requests per second ``source`` may be sent, all threads together (0: no limit)."""
-        return {"yahoo": self.yahoo_rate, "hkex": self.hkex_rate}.get(source, 0.0)
+    def source(self, name: str) -> SourceConfig:
+        """Source ``name``'s settings (a source without any: no limit, the defaults)."""
+        return self.sources.get(name) or SourceConfig()
+
+    def with_source(self, name: str, **changes) -> Settings:
+        """These settings with some of source ``name``'s changed (rate, timeout, attempts, or
+        an option such as HKEX's ``url``)."""
+        config = self.source(name)
+        options = {k: changes.pop(k) for k in list(changes) if k in config.options}
+        config = replace(config, **changes, options={**config.options, **options})
+        return replace(self, sources={**self.sources, name: config})
 
     def clock(self):
         """Now as a UTC pandas Timestamp: this settings' HKPIPE_NOW, else the wall clock."""
@@ -97,23 +124,35 @@ class Settings:
             seeds_dir=Path(env.get("HKPIPE_SEEDS", PROJECT_ROOT / "seeds")),
             reports_dir=Path(env.get("HKPIPE_REPORTS", "reports")),
             lock_timeout=float(env.get("HKPIPE_LOCK_TIMEOUT", "600")),
-            yahoo_timeout=float(env.get("HKPIPE_YAHOO_TIMEOUT", "30")),
-            yahoo_attempts=int(env.get("HKPIPE_YAHOO_ATTEMPTS", "3")),
             now=env.get("HKPIPE_NOW") or None,
-            # honoured exactly as given, so the source can point at a stand-in service
-            hkex_url=env.get("HKPIPE_HKEX_URL", HKEX_URL),
-            hkex_token_url=env.get("HKPIPE_HKEX_TOKEN_URL", HKEX_TOKEN_URL),
-            hkex_timeout=float(env.get("HKPIPE_HKEX_TIMEOUT", "30")),
-            hkex_attempts=int(env.get("HKPIPE_HKEX_ATTEMPTS", "3")),
             max_stock_failures=_fraction(env.get("HKPIPE_MAX_STOCK_FAILURES", "0.05"),
                                          "HKPIPE_MAX_STOCK_FAILURES"),
             fetch_workers=max(1, int(env.get("HKPIPE_FETCH_WORKERS", "8"))),
-            yahoo_rate=float(env.get("HKPIPE_YAHOO_RATE", "4")),
-            hkex_rate=float(env.get("HKPIPE_HKEX_RATE", "2")),
+            sources=source_configs(env),
         )
         given = {k: (Path(v) if k.endswith(("_dir", "warehouse")) else v)
                  for k, v in overrides.items() if v is not None}
         return replace(settings, **given)
+
+
+def source_configs(env: Mapping[str, str]) -> dict[str, SourceConfig]:
+    """Every live source's settings from HKPIPE_<ENV>_RATE, _TIMEOUT and _ATTEMPTS and its
+    own options (each honoured exactly as given, so a source can point at a stand-in), with
+    the defaults the source declares."""
+    from . import sources
+
+    out = {}
+    for source in sources.all_sources().values():
+        if not source.env:
+            continue
+        prefix, d = f"HKPIPE_{source.env}_", source.defaults
+        out[source.name] = SourceConfig(
+            rate=float(env.get(f"{prefix}RATE", d.rate)),
+            timeout=float(env.get(f"{prefix}TIMEOUT", d.timeout)),
+            attempts=int(env.get(f"{prefix}ATTEMPTS", d.attempts)),
+            options={name: env.get(var, default)
+                     for name, (var, default) in source.options.items()})
+    return out
 
 
 def _fraction(text: str, name: str) -> float:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from hkpipe import calendar, jobs, live
+from hkpipe import calendar, jobs, sources
 from hkpipe.checks import quality
+from hkpipe.ingest import plan as ingest_plan
 from hkpipe.settings import PROJECT_ROOT, Settings, clock, hk_today
+from hkpipe.warehouse import reads
 
 from .conftest import SEEDS, checksums, query
 from .test_cli import hkpipe
@@ -88,8 +90,8 @@ def test_refresh_plan_ends_at_the_last_session_before_hkpipe_now(monkeypatch, bu
     monkeypatch.setenv("HKPIPE_NOW", "2026-05-04T12:00:00+08:00")  # before Monday's close
     settings = Settings.from_env(warehouse=built_settings.warehouse)
     registry = jobs.read_seeds(settings.seeds_dir, today=settings.today())["indexes"]
-    plans, _ = live.plan(settings, registry, live.expand("live"),
-                         last=jobs.stored_last_dates(settings))
+    plans, _ = ingest_plan.indexes(settings, registry, sources.expand("live"),
+                                   last=reads.last_stored(settings.warehouse))
     assert {p.end for p in plans} == {date(2026, 4, 30)}  # Friday 1 May is Labour Day
 
 
@@ -142,7 +144,7 @@ def test_replay_a_past_day_end_to_end(tmp_path):
 
 def test_nothing_in_the_pipeline_reads_the_wall_clock_but_the_clock_and_audit_stamps():
     wall = re.compile(r"Timestamp\.now|date\.today|datetime\.now|datetime\.utcnow|time\.time\(")
-    allowed = {("hkpipe/settings.py", "def clock"), ("hkpipe/load.py", "def utc_now")}
+    allowed = {("hkpipe/settings.py", "def clock"), ("hkpipe/settings.py", "def utc_now")}
     found = []
     for path in sorted((PROJECT_ROOT / "hkpipe").rglob("*.py")):
         rel = path.relative_to(PROJECT_ROOT).as_posix()

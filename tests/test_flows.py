@@ -27,9 +27,6 @@ def prefect_harness(tmp_path_factory):
 @pytest.fixture
 def flows_module(prefect_harness, monkeypatch, _yfinance_cache_dir):
     from flows import daily_refresh as module
-    # keep the retry schedule, drop the waiting
-    monkeypatch.setattr(module, "fetch_symbol",
-                        module.fetch_symbol.with_options(retry_delay_seconds=0))
     return module
 
 
@@ -203,20 +200,21 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
     from prefect.concurrency import sync as prefect_sync
 
-    from hkpipe import universe
+    from hkpipe import sources
+    from hkpipe.ingest import plan as ingest_plan
 
     from .test_universe import five_sessions
 
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
     env_for(built_settings, monkeypatch)
-    listings = universe.listed(replace(built_settings, now=NOW))
+    listings = ingest_plan.listed(replace(built_settings, now=NOW))
     mine = listings.head(60)
     failed = mine["stock_code"].iloc[7]
     for code in mine["stock_code"]:
         if code != failed:
-            fake.serve(universe.remote_symbol(code), five_sessions(code))
-    monkeypatch.setattr(universe, "listed", lambda s: mine)
+            fake.serve(sources.stock_symbol(code), five_sessions(code))
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: mine)
     monkeypatch.setattr(flows_module, "UNIVERSE_BATCH", 20)
     monkeypatch.setattr(flows_module.PrefectRateLimit, "_all", {})
     with get_client(sync_client=True) as client:
@@ -277,17 +275,18 @@ def test_daily_flow_without_a_global_rate_limit_uses_its_own(built_settings, flo
     # batch task says so.
     from dataclasses import replace
 
-    from hkpipe import universe
+    from hkpipe import sources
+    from hkpipe.ingest import plan as ingest_plan
 
     from .test_universe import five_sessions
 
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
     env_for(built_settings, monkeypatch)
-    mine = universe.listed(replace(built_settings, now=NOW)).head(12)
+    mine = ingest_plan.listed(replace(built_settings, now=NOW)).head(12)
     for code in mine["stock_code"]:
-        fake.serve(universe.remote_symbol(code), five_sessions(code))
-    monkeypatch.setattr(universe, "listed", lambda s: mine)
+        fake.serve(sources.stock_symbol(code), five_sessions(code))
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: mine)
     monkeypatch.setattr(flows_module.PrefectRateLimit, "_all", {})
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound

@@ -14,6 +14,7 @@ import pytest
 from hkpipe import jobs
 from hkpipe.cli import main
 from hkpipe.errors import InputError, SourceError
+from hkpipe.ingest.fetch import with_retries
 from hkpipe.sources import hkex
 
 from .conftest import SEEDS, checksums, query
@@ -24,6 +25,12 @@ NOW = "2026-08-21T10:00:00Z"  # Friday 18:00 in Hong Kong: the snapshot's last s
 HSI_CSV, TECH_CSV = SEEDS / "prices" / "HSI.csv", SEEDS / "prices" / "HSTECH.csv"
 BASE = pd.DataFrame({"date": [pd.Timestamp("2020-12-31")], "open": [None], "high": [None],
                      "low": [None], "close": [10000.0], "volume": [None], "turnover": [None]})
+
+def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
+    """One hkex fetch under the ingest path's one retry rule (what a refresh does)."""
+    return with_retries(lambda: hkex.fetch(*args, **kwargs), attempts=attempts,
+                        backoff=backoff, sleep=sleep)
+
 
 
 @pytest.fixture
@@ -41,8 +48,8 @@ def service(monkeypatch):
 
 @pytest.fixture
 def wh(built_settings, service):
-    return replace(built_settings, now=NOW, hkex_url=service.base_url,
-                   hkex_token_url=service.token_url, hkex_timeout=10.0)
+    return replace(built_settings, now=NOW).with_source(
+        "hkex", url=service.base_url, token_url=service.token_url, timeout=10.0)
 
 
 def refresh(wh, *extra) -> tuple[int, str, str]:
@@ -77,7 +84,7 @@ def test_refresh_stores_each_bar_on_the_hong_kong_date_served(wh, service, capsy
 
 def test_the_token_is_read_from_the_page_and_sent_as_it_is(service):
     c = client(service)
-    hkex.fetch(c, ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21), today=date(2026, 8, 21))
+    fetch_retried(c, ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21), today=date(2026, 8, 21))
     assert service.token_pages == 1
     assert service.chart_tokens == ["evLtsLsBNAUVTPxtGqVeG1%2BqK%2FhZc4%3D"]  # not decoded
     assert c.token != "Base64-AES-Encrypted-Token"  # the commented sample is skipped
@@ -114,7 +121,7 @@ def test_an_html_error_page_on_every_call_exits_3_and_changes_nothing(wh, servic
 def test_failures_that_are_not_retried(service, fault, kind, text):
     service.fail(".HSI", fault, fault)
     with pytest.raises(SourceError) as err:
-        hkex.fetch(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
+        fetch_retried(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
                    sleep=lambda s: None)
     assert (err.value.kind, err.value.retryable) == (kind, False)
     assert text in str(err.value)
@@ -123,12 +130,12 @@ def test_failures_that_are_not_retried(service, fault, kind, text):
 def test_server_errors_and_rate_limits_are_retried(service):
     waits = []
     service.fail(".HSI", ("status", 503, b"busy"), ("status", 429, b"slow down"))
-    frame = hkex.fetch(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
+    frame = fetch_retried(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
                        backoff=2, sleep=waits.append)
     assert len(frame) == 5 and waits == [2, 4]
     service.fail(".HSI", *[("status", 502, b"bad gateway")] * 3)
     with pytest.raises(SourceError) as err:
-        hkex.fetch(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
+        fetch_retried(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
                    attempts=3, sleep=lambda s: None)
     assert err.value.kind == "server_error" and "after 3 attempts" in str(err.value)
 
@@ -136,12 +143,12 @@ def test_server_errors_and_rate_limits_are_retried(service):
 def test_a_slow_service_times_out_and_a_closed_port_is_unreachable(service):
     service.delay = 1.0
     with pytest.raises(SourceError) as err:
-        hkex.fetch(client(service, timeout=0.3), ".HSI", "^HSI", date(2026, 8, 17),
+        fetch_retried(client(service, timeout=0.3), ".HSI", "^HSI", date(2026, 8, 17),
                    date(2026, 8, 21), attempts=1)
     assert err.value.kind == "timeout" and err.value.retryable
     closed = hkex.Client("http://127.0.0.1:9/hkexwidget/data", "http://127.0.0.1:9/q", 5)
     with pytest.raises(SourceError) as err:
-        hkex.fetch(closed, ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21), attempts=1)
+        fetch_retried(closed, ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21), attempts=1)
     assert err.value.kind == "unreachable"
 
 
@@ -271,7 +278,7 @@ def test_token_page_variants_and_a_403_refusal(service):
         hkex.parse_token("<html>maintenance</html>", "page")
     # a refused token answered with HTTP 403 gets the same single retry with a fresh token
     service.fail(".HSI", ("status", 403, b"<html>Forbidden</html>"))
-    frame = hkex.fetch(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
+    frame = fetch_retried(client(service), ".HSI", "^HSI", date(2026, 8, 17), date(2026, 8, 21),
                        today=date(2026, 8, 21))
     assert len(frame) == 5 and service.token_pages == 2
 

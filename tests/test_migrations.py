@@ -19,8 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from hkpipe import cli, jobs, migrations, sqlfiles
+from hkpipe import cli, jobs, sqlfiles
 from hkpipe.errors import InputError
+from hkpipe.warehouse import migrations
 
 from .conftest import make_settings, query
 

@@ -25,6 +25,7 @@ import pytest
 from hkpipe import warehouse
 from hkpipe.checks import integrity
 from hkpipe.errors import SourceError
+from hkpipe.ingest.fetch import with_retries
 from hkpipe.settings import PROJECT_ROOT
 from hkpipe.sources import yahoo
 
@@ -33,6 +34,12 @@ from .conftest import SEEDS, checksums
 DATA_TABLES = ["prices", "indexes", "new_economy_listings", "market_events", "published_counts",
                "index_constituents"]
 HISTORY_TABLES = ["load_runs", "claim_results"]
+
+def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
+    """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
+    return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
+                        backoff=backoff, sleep=sleep)
+
 
 
 def cli(*args, env=None, **popen):
@@ -341,7 +348,7 @@ def silent_proxy(monkeypatch):
 def test_a_server_that_never_answers_is_bounded_by_the_fetch_timeout(silent_proxy):
     started = time.monotonic()
     with pytest.raises(SourceError) as err:
-        yahoo.fetch("^HSI", date(2026, 8, 20), date(2026, 8, 25), timeout=2, attempts=2,
+        fetch_retried("^HSI", date(2026, 8, 20), date(2026, 8, 25), timeout=2, attempts=2,
                     backoff=0.1)
     elapsed = time.monotonic() - started
     assert err.value.kind == "timeout"

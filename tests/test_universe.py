@@ -14,10 +14,16 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from hkpipe import calendar, jobs, universe
+from hkpipe import calendar, jobs, sources
 from hkpipe.cli import main
 from hkpipe.errors import SourceError
+from hkpipe.ingest import fetch as ingest_fetch
+from hkpipe.ingest import plan as ingest_plan
+from hkpipe.ingest import settle
+from hkpipe.ingest.fetch import with_retries
+from hkpipe.ingest.plan import FetchPlan
 from hkpipe.sources import yahoo
+from hkpipe.warehouse import reads
 
 from .conftest import query
 from .fake_hkex import FakeHKEX
@@ -26,6 +32,12 @@ from .fake_yahoo import FakeYahoo, bars
 # Friday 2026-08-28, 18:00 in Hong Kong: that day's session has closed.
 NOW = "2026-08-28T10:00:00Z"
 SESSIONS = [d.date() for d in calendar.sessions("2026-08-24", "2026-08-28")]
+
+def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
+    """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
+    return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
+                        backoff=backoff, sleep=sleep)
+
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,7 +56,14 @@ def wh(built_settings, monkeypatch):
     monkeypatch.setenv("HKPIPE_NOW", NOW)
     monkeypatch.setenv("HKPIPE_YAHOO_RATE", "0")  # an instant local stand-in
     monkeypatch.setenv("HKPIPE_HKEX_RATE", "0")
-    return replace(built_settings, now=NOW, yahoo_rate=0.0, hkex_rate=0.0)
+    return replace(built_settings, now=NOW).with_source("yahoo", rate=0.0).with_source(
+        "hkex", rate=0.0)
+
+
+def stored_last(settings, names):
+    """source -> listing -> the last day stored from that source."""
+    return reads.last_stock_days(reads.recent_stock_days(settings.warehouse, names,
+                                                         ingest_plan.REVISION_SESSIONS))
 
 
 def base_close(code: str) -> float:
@@ -58,13 +77,13 @@ def five_sessions(code: str) -> pd.DataFrame:
 
 
 def listed_codes(settings) -> list[str]:
-    return sorted(universe.listed(settings)["stock_code"])
+    return sorted(ingest_plan.listed(settings)["stock_code"])
 
 
 def serve_universe(fake, codes, failing=()):
     for code in codes:
         if code not in failing:  # an unserved symbol gets Yahoo's 404 "No data found"
-            fake.serve(universe.remote_symbol(code), five_sessions(code))
+            fake.serve(sources.stock_symbol(code), five_sessions(code))
 
 
 def file_digest(path) -> str:
@@ -72,9 +91,9 @@ def file_digest(path) -> str:
 
 
 def test_remote_symbols_are_four_digits():
-    assert universe.remote_symbol("00700") == "0700.HK"
-    assert universe.remote_symbol("09988") == "9988.HK"
-    assert universe.remote_symbol("01833") == "1833.HK"
+    assert sources.stock_symbol("00700") == "0700.HK"
+    assert sources.stock_symbol("09988") == "9988.HK"
+    assert sources.stock_symbol("01833") == "1833.HK"
 
 
 def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, fake, capsys,
@@ -86,7 +105,7 @@ def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, fake, ca
     assert main(["refresh", "--source", "yahoo", "--universe", "listings"]) == 0
     out = capsys.readouterr().out
     assert f"{len(codes) - 1} of {len(codes)} fetched" in out
-    assert f"FAILED {failed} ({universe.remote_symbol(failed)}" in out
+    assert f"FAILED {failed} ({sources.stock_symbol(failed)}" in out
     stored = query(wh.warehouse, "SELECT count(DISTINCT stock_code), count(*), "
                    "min(trade_date), max(trade_date), count(*) FILTER (price_basis = "
                    "'adjusted') FROM stock_prices WHERE source = 'yahoo'")[0]
@@ -104,7 +123,7 @@ def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, fake, ca
     rows = query(wh.warehouse, "SELECT stock_code, source, reason, remote_symbol, detail "
                  "FROM load_failures")
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
-        (failed, "yahoo", "not_found", universe.remote_symbol(failed))]
+        (failed, "yahoo", "not_found", sources.stock_symbol(failed))]
     assert "404" in rows[0][4]
     # status says how far each stock source reaches and what the last refresh missed
     assert main(["status"]) == 0
@@ -130,10 +149,10 @@ def test_too_many_failing_exits_3_and_publishes_nothing(wh, fake, capsys, monkey
 def test_the_failure_share_is_a_setting(wh, fake, monkeypatch):
     codes = listed_codes(wh)[:20]
     serve_universe(fake, codes, failing={codes[0], codes[1]})  # 2 of 20 = 10%
-    listings = universe.listed(wh)
-    monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"]
+    listings = ingest_plan.listed(wh)
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: listings[listings["stock_code"]
                                                                .isin(codes)])
-    with pytest.raises(universe.TooManyStockFailures):
+    with pytest.raises(settle.TooManyStockFailures):
         jobs.refresh_universe(wh, source="yahoo")
     outcome = jobs.refresh_universe(replace(wh, max_stock_failures=0.1), source="yahoo")
     assert outcome.universe.fetched == 18
@@ -145,19 +164,19 @@ def test_bad_bars_fail_the_stock_not_the_run_and_are_never_stored(wh, fake, monk
     serve_universe(fake, codes)
     bad_low = five_sessions(codes[0])
     bad_low.iloc[2, bad_low.columns.get_loc("Low")] = bad_low["High"].iloc[2] + 1  # high < low
-    fake.serve(universe.remote_symbol(codes[0]), bad_low)
+    fake.serve(sources.stock_symbol(codes[0]), bad_low)
     negative = five_sessions(codes[1])
     negative.iloc[1, negative.columns.get_loc("Close")] = -3.0
-    fake.serve(universe.remote_symbol(codes[1]), negative)
+    fake.serve(sources.stock_symbol(codes[1]), negative)
     zero = five_sessions(codes[2])
     zero.iloc[0, zero.columns.get_loc("Open")] = 0.0
-    fake.serve(universe.remote_symbol(codes[2]), zero)
+    fake.serve(sources.stock_symbol(codes[2]), zero)
     # a close above its own high is not one of the stock rules: the bar is kept as served
     outside = five_sessions(codes[3])
     outside.iloc[3, outside.columns.get_loc("Close")] = outside["High"].iloc[3] + 0.2
-    fake.serve(universe.remote_symbol(codes[3]), outside)
-    listings = universe.listed(wh)
-    monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"]
+    fake.serve(sources.stock_symbol(codes[3]), outside)
+    listings = ingest_plan.listed(wh)
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: listings[listings["stock_code"]
                                                                .isin(codes)])
     outcome = jobs.refresh_universe(replace(wh, max_stock_failures=0.1), source="yahoo")
     reasons = {f.plan.stock_code: f.reason for f in outcome.universe.failures}
@@ -175,13 +194,13 @@ def test_bad_bars_fail_the_stock_not_the_run_and_are_never_stored(wh, fake, monk
 def test_refresh_is_incremental_per_listing(wh, fake, monkeypatch):
     codes = listed_codes(wh)[:3]
     serve_universe(fake, codes)
-    listings = universe.listed(wh)
+    listings = ingest_plan.listed(wh)
     mine = listings[listings["stock_code"].isin(codes)]
-    monkeypatch.setattr(universe, "listed", lambda s: mine)
-    first = universe.plan(wh, mine, ("yahoo",), last=universe.stored_last(wh, ("yahoo",)))
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: mine)
+    first = ingest_plan.stocks(wh, mine, ("yahoo",), last=stored_last(wh, ("yahoo",)))
     assert [p.start for p in first] == [pd.Timestamp(d).date() for d in mine["listing_date"]]
     jobs.refresh_universe(wh, source="yahoo")
-    again = universe.plan(wh, mine, ("yahoo",), last=universe.stored_last(wh, ("yahoo",)))
+    again = ingest_plan.stocks(wh, mine, ("yahoo",), last=stored_last(wh, ("yahoo",)))
     # five sessions before the last stored day (2026-08-28): from 2026-08-24
     assert {p.start for p in again} == {date(2026, 8, 24)}
     assert {p.end for p in again} == {date(2026, 8, 28)}
@@ -192,27 +211,27 @@ def test_hkex_universe_uses_padded_rics_and_keeps_only_the_listing(wh, monkeypat
     try:
         for name, value in hk.env().items():
             monkeypatch.setenv(name, value)
-        settings = replace(wh, hkex_url=hk.base_url, hkex_token_url=hk.token_url,
-                           max_stock_failures=0.25)
-        listings = universe.listed(wh).sort_values("listing_date")
+        settings = replace(wh, max_stock_failures=0.25).with_source(
+            "hkex", url=hk.base_url, token_url=hk.token_url)
+        listings = ingest_plan.listed(wh).sort_values("listing_date")
         mine, future = listings.tail(3), listings.iloc[[-4]]  # the most recent listings
-        monkeypatch.setattr(universe, "listed", lambda s: listings.tail(4))
+        monkeypatch.setattr(ingest_plan, "listed", lambda s: listings.tail(4))
         for code, listed_on in zip(mine["stock_code"], mine["listing_date"], strict=True):
             # the service serves bars before the listing too (a reused code's earlier issuer)
             days = calendar.sessions(pd.Timestamp(listed_on) - pd.Timedelta(days=10),
                                      "2026-08-28")
-            hk.serve(universe.remote_symbol(code), pd.DataFrame({
+            hk.serve(sources.stock_symbol(code), pd.DataFrame({
                 "date": days, "open": 5.0, "high": 5.5, "low": 4.5, "close": 5.0,
                 "volume": 1000.0, "turnover": 5000.0}))
         future_code = future["stock_code"].iloc[0]
-        hk.serve(universe.remote_symbol(future_code), pd.DataFrame({  # a bar after today
+        hk.serve(sources.stock_symbol(future_code), pd.DataFrame({  # a bar after today
             "date": calendar.sessions("2026-08-24", "2026-09-01"), "open": 5.0,
             "high": 5.5, "low": 4.5, "close": 5.0, "volume": 1000.0, "turnover": 5000.0}))
         outcome = jobs.refresh_universe(settings, source="hkex")
         assert [(f.plan.stock_code, f.reason) for f in outcome.universe.failures] == [
             (future_code, "bad_data")]
         assert "2026-08-31" in outcome.universe.failures[0].detail
-        assert universe.remote_symbol(future_code) in outcome.universe.failures[0].detail
+        assert sources.stock_symbol(future_code) in outcome.universe.failures[0].detail
         rows = query(wh.warehouse, "SELECT stock_code, min(trade_date), bool_and(price_basis "
                      "= 'unadjusted'), count(adj_close) FROM stock_prices WHERE source = "
                      "'hkex' GROUP BY ALL ORDER BY 1")
@@ -240,7 +259,7 @@ def test_concurrent_yahoo_fetches_never_read_each_others_answers(fake):
 
     def one(symbol):
         try:
-            return symbol, yahoo.fetch(symbol, SESSIONS[0], SESSIONS[-1], attempts=1,
+            return symbol, fetch_retried(symbol, SESSIONS[0], SESSIONS[-1], attempts=1,
                                        today=date(2026, 8, 28)), None
         except SourceError as exc:
             return symbol, None, exc
@@ -267,14 +286,14 @@ def test_rate_limiter_spaces_requests_across_threads():
         with lock:
             waits.append(round(seconds, 6))
 
-    limiter = universe.RateLimiter(4.0, clock=lambda: now[0], sleep=sleep)
+    limiter = ingest_fetch.RateLimiter(4.0, clock=lambda: now[0], sleep=sleep)
     threads = [threading.Thread(target=limiter.acquire) for _ in range(5)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert sorted(waits) == [0.25, 0.5, 0.75, 1.0]  # the first goes at once
-    unlimited = universe.RateLimiter(0, sleep=sleep)
+    unlimited = ingest_fetch.RateLimiter(0, sleep=sleep)
     unlimited.acquire()
     assert len(waits) == 4
 
@@ -288,14 +307,14 @@ def test_snapshot_is_refused_for_the_universe(wh, capsys, monkeypatch):
 def test_a_second_refresh_takes_revisions_without_duplicating(wh, fake, monkeypatch):
     codes = listed_codes(wh)[:3]
     serve_universe(fake, codes)
-    listings = universe.listed(wh)
-    monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"]
+    listings = ingest_plan.listed(wh)
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: listings[listings["stock_code"]
                                                                .isin(codes)])
     jobs.refresh_universe(wh, source="yahoo")
     revised = five_sessions(codes[0])
     revised.iloc[-1, revised.columns.get_loc("Close")] = 77.7
     revised.iloc[-1, revised.columns.get_loc("High")] = 80.0
-    fake.serve(universe.remote_symbol(codes[0]), revised)
+    fake.serve(sources.stock_symbol(codes[0]), revised)
     outcome = jobs.refresh_universe(wh, source="yahoo")
     assert query(wh.warehouse, "SELECT count(*) FROM stock_prices WHERE source = 'yahoo'"
                  )[0][0] == 3 * len(SESSIONS)
@@ -312,9 +331,9 @@ def test_a_rewritten_adjusted_history_is_refetched_whole(wh, fake, monkeypatch):
     # stock's whole history again, so its stored adj_close never mixes two bases.
     codes = listed_codes(wh)[:2]
     rebased, steady = codes
-    listings = universe.listed(wh)
+    listings = ingest_plan.listed(wh)
     mine = listings[listings["stock_code"].isin(codes)]
-    monkeypatch.setattr(universe, "listed", lambda s: mine)
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: mine)
     days = [d.date() for d in calendar.sessions("2026-08-10", "2026-08-28")]
 
     def history(code, factor):
@@ -325,9 +344,9 @@ def test_a_rewritten_adjusted_history_is_refetched_whole(wh, fake, monkeypatch):
         return frame
 
     for code in codes:
-        fake.serve(universe.remote_symbol(code), history(code, 1.0))
+        fake.serve(sources.stock_symbol(code), history(code, 1.0))
     jobs.refresh_universe(wh, source="yahoo")
-    fake.serve(universe.remote_symbol(rebased), history(rebased, 0.98))
+    fake.serve(sources.stock_symbol(rebased), history(rebased, 0.98))
     calls_before = len(fake.calls)
     outcome = jobs.refresh_universe(wh, source="yahoo")
     assert [p.stock_code for p in outcome.universe.rebased] == [rebased]
@@ -378,14 +397,14 @@ def test_a_split_since_the_last_refresh_refetches_the_history(wh, fake, monkeypa
     # the stored one, so the stock's whole history is asked again and replaced. A revision of
     # one day's close (the test above) is taken without that.
     code = listed_codes(wh)[0]
-    listings = universe.listed(wh)
-    monkeypatch.setattr(universe, "listed", lambda s: listings[listings["stock_code"] == code])
-    fake.serve(universe.remote_symbol(code), five_sessions(code))
+    listings = ingest_plan.listed(wh)
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: listings[listings["stock_code"] == code])
+    fake.serve(sources.stock_symbol(code), five_sessions(code))
     jobs.refresh_universe(wh, source="yahoo")
     split = five_sessions(code)
     for col in ("Open", "High", "Low", "Close"):
         split[col] = split[col] / 2
-    fake.serve(universe.remote_symbol(code), split)
+    fake.serve(sources.stock_symbol(code), split)
     outcome = jobs.refresh_universe(wh, source="yahoo")
     assert [p.stock_code for p in outcome.universe.rebased] == [code]
     assert query(wh.warehouse, "SELECT max(close) FROM stock_prices WHERE source = 'yahoo'"
@@ -398,19 +417,19 @@ def test_a_stock_one_source_served_is_fetched_and_the_other_failure_recorded():
     day = date(2026, 8, 28)
 
     def plan(source, code):
-        return universe.StockPlan(source, code, date(2020, 1, 2), f"{code}.HK", day, day)
+        return FetchPlan(source, code, f"{code}.HK", day, day, date(2020, 1, 2))
 
-    one = universe.UniverseResult(listings={("00001", date(2020, 1, 2)),
+    one = settle.UniverseResult(listings={("00001", date(2020, 1, 2)),
                                             ("00002", date(2020, 1, 2))},
                                   served={("00001", date(2020, 1, 2))})
-    one.failures.append(universe.StockFailure(plan("hkex", "00001"), "not_found", "404", day))
-    other = universe.UniverseResult(listings={("00002", date(2020, 1, 2))})
-    other.failures.append(universe.StockFailure(plan("yahoo", "00002"), "empty", "none", day))
-    merged = universe.merge([one, other])
+    one.failures.append(settle.StockFailure(plan("hkex", "00001"), "not_found", "404", day))
+    other = settle.UniverseResult(listings={("00002", date(2020, 1, 2))})
+    other.failures.append(settle.StockFailure(plan("yahoo", "00002"), "empty", "none", day))
+    merged = settle.merge([one, other])
     assert (merged.wanted, merged.fetched, merged.failed_share) == (2, 1, 0.5)
     assert merged.unserved == [("00002", date(2020, 1, 2))]
     assert "1 of 2 fetched, 1 failed (50.0%); 1 failed fetch(es) of stocks another source " \
            "served" in merged.coverage()
-    error = str(universe.TooManyStockFailures(merged, 0.05))
+    error = str(settle.TooManyStockFailures(merged, 0.05))
     assert "1 of 2 stocks failed" in error and "00002 yahoo empty" in error
     assert "00001" not in error

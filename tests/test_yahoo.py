@@ -10,16 +10,25 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from hkpipe import calendar, jobs, live
+from hkpipe import calendar, jobs
 from hkpipe.cli import main
 from hkpipe.errors import InputError, SourceError
+from hkpipe.ingest import plan as ingest_plan
+from hkpipe.ingest.fetch import with_retries
 from hkpipe.sources import yahoo
+from hkpipe.warehouse import reads
 
 from .conftest import SEEDS, checksums, query
 from .fake_yahoo import FakeYahoo, bars, dns_error, refused_error, timeout_error
 
 # Friday 2026-08-28, 18:00 in Hong Kong: that day's session has closed.
 NOW = "2026-08-28T10:00:00Z"
+
+def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
+    """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
+    return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
+                        backoff=backoff, sleep=sleep)
+
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -102,8 +111,8 @@ def test_refresh_stores_exactly_the_served_bars_under_hong_kong_dates(wh, fake):
 
 def test_refresh_asks_from_a_few_sessions_before_the_last_stored_day(wh, fake):
     serve_normal(fake)
-    plans, notes = live.plan(wh, jobs.read_seeds(wh.seeds_dir)["indexes"], ("yahoo",),
-                             last=jobs.stored_last_dates(wh))
+    plans, notes = ingest_plan.indexes(wh, jobs.read_seeds(wh.seeds_dir)["indexes"], ("yahoo",),
+                                       last=reads.last_stored(wh.warehouse))
     got = {p.symbol: (p.start, p.end) for p in plans}
     assert got["^HSI"] == (date(2026, 8, 17), date(2026, 8, 28))
     assert got["HSTECH.HK"][0] == date(2024, 11, 7)
@@ -188,7 +197,7 @@ def test_rate_limit_without_retry_after_backs_off_exponentially(fake):
     waits = []
     fake.fail("^HSI", *[("status", 429, {}, b"Too Many Requests")] * 6)
     with pytest.raises(SourceError) as err:
-        yahoo.fetch("^HSI", date(2026, 8, 20), date(2026, 8, 25), attempts=3, backoff=2,
+        fetch_retried("^HSI", date(2026, 8, 20), date(2026, 8, 25), attempts=3, backoff=2,
                     sleep=waits.append)
     assert err.value.kind == "rate_limited"
     assert "after 3 attempts" in str(err.value)
@@ -205,7 +214,7 @@ def test_retryable_faults_are_retried_then_fail_clearly(fake, fault, kind):
     fake.fail("^HSI", *[fault] * 6)
     waits = []
     with pytest.raises(SourceError) as err:
-        yahoo.fetch("^HSI", date(2026, 8, 20), date(2026, 8, 25), attempts=2, backoff=1,
+        fetch_retried("^HSI", date(2026, 8, 20), date(2026, 8, 25), attempts=2, backoff=1,
                     sleep=waits.append)
     assert err.value.kind == kind and waits == [1]
 
@@ -223,7 +232,7 @@ def test_faults_that_are_not_retried(fake, fault, kind, text):
         fault = ("raise", dns_error() if fault[1] == "dns" else refused_error())
     fake.fail("^HSI", *[fault] * 4)
     with pytest.raises(SourceError) as err:
-        yahoo.fetch("^HSI", date(2026, 8, 20), date(2026, 8, 25), sleep=lambda s: None)
+        fetch_retried("^HSI", date(2026, 8, 20), date(2026, 8, 25), sleep=lambda s: None)
     assert err.value.kind == kind and text in str(err.value)
     assert "^HSI 2026-08-20..2026-08-25" in str(err.value)
 
@@ -257,7 +266,7 @@ def test_all_nan_answer_is_an_error(fake):
     rows = [(d, None, None, None, None, 0) for d in ("2026-08-24", "2026-08-25")]
     fake.serve("^HSI", bars(rows))
     with pytest.raises(SourceError) as err:
-        yahoo.fetch("^HSI", date(2026, 8, 24), date(2026, 8, 25), sleep=lambda s: None)
+        fetch_retried("^HSI", date(2026, 8, 24), date(2026, 8, 25), sleep=lambda s: None)
     assert err.value.kind == "empty"
 
 

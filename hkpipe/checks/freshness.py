@@ -1,4 +1,8 @@
-"""Freshness of the listed stock universe (``freshness:stocks``).
+"""Freshness: each index (``freshness:<symbol>``) and the listed stock universe
+(``freshness:stocks``) against the last completed XHKG session.
+
+An index whose latest row came from a live source must reach the last completed session;
+bundled or imported data is reported with its as-of date.
 
 Live stock prices must reach the last completed XHKG session. A stock behind it is a warning
 when the latest universe refresh recorded why (suspended, not found, failing after retries:
@@ -20,6 +24,24 @@ MAX_LISTED = 5
 def _codes(rows, describe) -> str:
     shown = ", ".join(describe(r) for r in rows[:MAX_LISTED])
     return shown + (f" and {len(rows) - MAX_LISTED} more" if len(rows) > MAX_LISTED else "")
+
+
+def indexes(con, now: datetime, live_sources: tuple[str, ...]) -> list[CheckResult]:
+    """``freshness:<symbol>`` per index: its last stored session against the last completed
+    one (``now`` naive UTC)."""
+    out = []
+    for symbol, last, source, expected, behind in con.execute(
+            sqlfiles.query("quality/freshness"), {"now": now}).fetchall():
+        if source in live_sources:
+            ok = behind == 0
+            detail = (f"last stored session {last} ({source}); last completed XHKG session "
+                      f"{expected}" + ("" if ok else f": {behind} session(s) behind, STALE"))
+        else:
+            ok = True
+            detail = (f"as of {last} ({source}); last completed XHKG session {expected}, "
+                      f"not expected from this source")
+        out.append(CheckResult(f"freshness:{symbol}", ok, detail))
+    return out
 
 
 def stocks(con, now: datetime, live_sources: list[str]) -> list[CheckResult]:

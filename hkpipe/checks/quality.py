@@ -28,8 +28,7 @@ import duckdb
 import pandas as pd
 
 from .. import sqlfiles
-from ..load import utc_now
-from ..settings import EXPECTATIONS_DIR, hk_today
+from ..settings import EXPECTATIONS_DIR, hk_today, utc_now
 from . import CheckResult
 
 MAX_EXAMPLES = 5

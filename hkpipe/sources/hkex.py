@@ -38,18 +38,18 @@ import pandas as pd
 
 from ..errors import InputError, SourceError
 from ..prices import PRICE_COLUMNS, validate
-from ..settings import HKEX_TOKEN_URL, HKEX_URL, hk_today
-from .retry import rate_limited, with_retries
+from ..settings import HK_TZ, SourceConfig, hk_today
+from .base import Source, rate_limited
 
-SOURCE = "hkex"
+HKEX_URL = "https://www1.hkex.com.hk/hkexwidget/data"
+HKEX_TOKEN_URL = ("https://www.hkex.com.hk/Market-Data/Securities-Prices/Equities/"
+                  "Equities-Quote?sym=700&sc_lang=en")
 HEADERS = {
     "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                   "Chrome/126.0 Safari/537.36",
     "Referer": "https://www.hkex.com.hk/",
 }
 CALLBACK = "hkpipe"
-RETRYABLE = {"timeout", "rate_limited", "server_error"}
-HK_TZ = "Asia/Hong_Kong"
 DAILY, LONGEST = "6", "8"  # span=6: daily bars; int=8: the longest history (~10 years)
 
 _GETTOKEN = re.compile(r"LabCI\.getToken\s*=\s*function\s*\(\s*\)\s*\{(?P<body>[^}]*)\}")
@@ -158,8 +158,9 @@ def normalise(rows: list, symbol: str, ric: str, start: date | None, end: date, 
     if start is not None:
         frame = frame[frame["trade_date"] >= pd.Timestamp(start)]
     if frame.empty:
+        # bars were served, but none in the sessions asked for: the stock stopped trading
         raise SourceError(f"{where} {start or '...'}..{end}: no bars in the range asked for",
-                          kind="empty")
+                          kind="empty", reason="suspended")
     # A bar whose open or close lies outside its own high-low range is kept as what HKEX said
     # (reconciliation shows it); resolution prefers a consistent observation of that day.
     return validate(frame[PRICE_COLUMNS].reset_index(drop=True), origin, today=today,
@@ -240,16 +241,15 @@ class Client:
         query = "&".join(f"{k}={v}" for k, v in params.items())
         full = f"{url}{'&' if '?' in url else '?'}{query}" if query else url
         try:
-            response = self._pool().get(full, timeout=left)
+            status, headers, content = self._read(full, deadline)
         except httpx.TimeoutException:
             raise SourceError(f"{where}: no complete answer within {self.timeout:.0f} s",
                               kind="timeout", retryable=True) from None
         except httpx.TransportError as exc:
             raise SourceError(f"{where}: HKEX is unreachable ({type(exc).__name__}: "
                               f"{str(exc)[:100]})", kind="unreachable") from None
-        status = response.status_code
         if status == 429:
-            raise rate_limited(where, "HKEX", response.headers.get("retry-after"))
+            raise rate_limited(where, "HKEX", headers.get("retry-after"))
         if status >= 500:
             raise SourceError(f"{where}: HKEX server error HTTP {status}", kind="server_error",
                               retryable=True)
@@ -260,38 +260,69 @@ class Client:
             raise _Refused(f"HTTP {status}")
         if status >= 400:
             raise SourceError(f"{where}: HTTP {status}", kind="malformed")
-        return response.content
+        return content
+
+    def _read(self, url: str, deadline: float) -> tuple[int, object, bytes]:
+        """GET ``url`` whole by ``deadline`` (a monotonic time): httpx's timeout bounds each
+        read, not the answer, so a server trickling bytes is cut off here, between chunks."""
+        import httpx
+
+        chunks = []
+        with self._pool().stream("GET", url, timeout=max(deadline - time.monotonic(), 0.001)
+                                 ) as response:
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the whole answer took longer than the timeout")
+            return response.status_code, response.headers, b"".join(chunks)
 
 
 def fetch(client: Client, ric: str, symbol: str, start: date | None, end: date, *,
-          attempts: int = 3, backoff: float = 2.0, max_wait: float = 120.0,
-          sleep=None, today: date | None = None) -> pd.DataFrame:
+          today: date | None = None) -> pd.DataFrame:
     """Daily bars of ``ric`` stored under ``symbol`` from start to end (HK dates), normalised
-    and validated. Retries timeouts, 429s and 5xx up to ``attempts`` times with exponential
-    backoff (Retry-After honoured, capped at ``max_wait``); other failures raise at once."""
-    return with_retries(
-        lambda: normalise(client.datalist(ric, time.monotonic() + client.timeout), symbol, ric,
-                          start, end, today=today),
-        attempts=attempts, backoff=backoff, max_wait=max_wait, sleep=sleep)
+    and validated, in one attempt bounded by the client's timeout. Retries are the ingest
+    path's (``hkpipe.ingest.fetch.with_retries``)."""
+    return normalise(client.datalist(ric, time.monotonic() + client.timeout), symbol, ric,
+                     start, end, today=today)
 
 
-def session_token(settings) -> str:
-    """Fetch the token once for a whole run (a Prefect flow hands it to every fetch task)."""
-    client = open_session(settings)
-    return client.fetch_token(time.monotonic() + client.timeout)
+def session_token(config: SourceConfig) -> str:
+    """Fetch the token once for a whole run (shared by every fetch of the run)."""
+    client = open_session(config)
+    try:
+        return client.fetch_token(time.monotonic() + client.timeout)
+    finally:
+        client.close()
 
 
-def open_session(settings, token: str | None = None) -> Client:
+def open_session(config: SourceConfig, token: str | None = None) -> Client:
     """A client on the configured service; ``token`` reuses one already fetched this run."""
-    return Client(settings.hkex_url, settings.hkex_token_url, settings.hkex_timeout, token)
+    return Client(config.options["url"], config.options["token_url"], config.timeout, token)
 
 
-def fetch_plan(settings, plan, session: Client | None = None,
-               attempts: int | None = None) -> pd.DataFrame:
-    """One planned fetch (``hkpipe.live.FetchPlan``). HKEX answers with its whole history
-    (about ten years) whatever is asked; every bar up to the plan's end is kept, since a
-    re-served unchanged observation costs nothing and each one reconciles another source."""
-    client = session or open_session(settings)
-    return fetch(client, plan.remote, plan.symbol, None, plan.end,
-                 attempts=attempts or settings.hkex_attempts,
-                 today=settings.today())
+def fetch_plan(plan, session: Client | None, config: SourceConfig, *, today: date,
+               ranges: bool = False) -> pd.DataFrame:
+    """One planned fetch (``hkpipe.ingest.plan.FetchPlan``). HKEX answers with its whole
+    history (about ten years) whatever is asked. For an index every bar up to the plan's end
+    is kept: a re-served unchanged observation costs nothing and each one reconciles another
+    source. For a stock, the plan's range."""
+    client = session or open_session(config)
+    start = None if plan.kind == "indexes" else plan.start
+    return fetch(client, plan.remote, plan.symbol, start, plan.end, today=today)
+
+
+# The exchange's own data: an index's price outranks every vendor's, and a stock's first close
+# as traded is its debut; its stock closes are as traded, so a later split shows as a jump and
+# returns are measured on a vendor's adjusted series first.
+SOURCE = Source(
+    name="hkex", label="HKEX", serves=frozenset({"indexes", "stocks"}),
+    price_basis="unadjusted", price_rank=2, debut_rank=1, return_rank=3,
+    return_basis="price return", is_exchange=True, column="hkex_ric", env="HKEX",
+    # 2 requests/s: a keyless public service; ten years of bars per answer
+    defaults=SourceConfig(rate=2.0, timeout=30.0, attempts=3),
+    options={"url": ("HKPIPE_HKEX_URL", HKEX_URL),
+             "token_url": ("HKPIPE_HKEX_TOKEN_URL", HKEX_TOKEN_URL)},
+    # a bar outside its own high-low range is kept as what HKEX said (reconciliation shows it)
+    strict_ranges=False,
+    session_token=session_token, open_session=open_session, fetch=fetch_plan)
+SOURCES = (SOURCE,)

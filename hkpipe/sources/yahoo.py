@@ -30,10 +30,9 @@ import pandas as pd
 
 from ..errors import InputError, SourceError
 from ..prices import PRICE_COLUMNS, validate
-from ..settings import hk_today
-from .retry import rate_limited, with_retries
+from ..settings import HK_TZ, SourceConfig, hk_today
+from .base import Source, rate_limited
 
-SOURCE = "yahoo"
 # yfinance keeps one process-wide YfData (a singleton holding the HTTP session, cookie and
 # crumb) and a Ticker given ``session=`` swaps that session in for every thread: two fetches in
 # parallel would read each other's answers. So no Ticker is ever given a session here: each
@@ -41,8 +40,6 @@ SOURCE = "yahoo"
 # (``_thread_data``), and every fetch of that thread goes through it. Threads share nothing but
 # yfinance's parsing code; a thread reuses its cookie and crumb from one fetch to the next.
 _LOCAL = threading.local()
-RETRYABLE = {"timeout", "rate_limited", "server_error"}
-HK_TZ = "Asia/Hong_Kong"
 
 
 @dataclass
@@ -130,7 +127,8 @@ def _classify(log: WireLog, symbol: str, span: str, exc: BaseException | None) -
                                kind="server_error", retryable=True)
         if status == 404 or b"No data found" in body:
             return SourceError(f"{where}: unknown symbol (Yahoo: no data found, HTTP {status})",
-                               kind="unknown_symbol")
+                               kind="unknown_symbol",
+                               reason="not_found" if status == 404 else "unknown")
         try:
             json.loads(body)
         except ValueError:
@@ -224,44 +222,37 @@ def normalise(raw: pd.DataFrame, symbol: str, start: date, end: date, *,
     frame = frame[(frame["trade_date"] >= pd.Timestamp(start))
                   & (frame["trade_date"] <= pd.Timestamp(end))]
     if frame.empty:
+        # bars were served, but none in the sessions asked for: the stock stopped trading
         raise SourceError(f"Yahoo {symbol} {start}..{end}: every bar was empty (all-NaN) or "
-                          "outside the range asked for", kind="empty")
+                          "outside the range asked for", kind="empty", reason="suspended")
     return validate(frame.reset_index(drop=True), origin, today=today, ranges=ranges)
 
 
-def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0, attempts: int = 3,
-          backoff: float = 2.0, max_wait: float = 120.0, sleep=None,
+def fetch(symbol: str, start: date, end: date, *, timeout: float = 30.0,
           today: date | None = None, ranges: bool = True) -> pd.DataFrame:
-    """Daily bars for ``symbol`` from start to end (HK dates), normalised and validated
-    (a bar after ``today`` in Hong Kong is rejected; with ``ranges``, so is an open or close
-    outside its bar's high-low range).
-
-    Retries timeouts, 429s and 5xx up to ``attempts`` times with exponential backoff
-    (``backoff`` s, doubling), waiting Retry-After where Yahoo gives one (capped at
-    ``max_wait``). Other failures raise at once.
-    """
-    return with_retries(
-        lambda: normalise(download(symbol, start, end, timeout=timeout), symbol, start, end,
-                          today=today, ranges=ranges),
-        attempts=attempts, backoff=backoff, max_wait=max_wait, sleep=sleep)
+    """Daily bars for ``symbol`` from start to end (HK dates), normalised and validated, in
+    one attempt (a bar after ``today`` in Hong Kong is rejected; with ``ranges``, so is an
+    open or close outside its bar's high-low range). Retries are the ingest path's
+    (``hkpipe.ingest.fetch.with_retries``)."""
+    return normalise(download(symbol, start, end, timeout=timeout), symbol, start, end,
+                     today=today, ranges=ranges)
 
 
-def session_token(settings) -> None:
-    """Yahoo has no token to share between fetches."""
-    return None
-
-
-def open_session(settings, token=None):
-    """Yahoo needs nothing shared between fetches (yfinance keeps its own session)."""
-    return None
-
-
-def fetch_plan(settings, plan, session=None, attempts: int | None = None, *,
-               ranges: bool = True) -> pd.DataFrame:
-    """One planned fetch (``hkpipe.live.FetchPlan``), stored under the plan's symbol.
-    ``ranges=False`` keeps a bar whose open or close lies outside its own high-low range (a
-    stock's bar: only a future date, a non-positive price or high below low fail it)."""
-    frame = fetch(plan.remote, plan.start, plan.end, timeout=settings.yahoo_timeout,
-                  attempts=attempts or settings.yahoo_attempts, today=settings.today(),
+def fetch_plan(plan, session, config: SourceConfig, *, today: date, ranges: bool = True
+               ) -> pd.DataFrame:
+    """One planned fetch (``hkpipe.ingest.plan.FetchPlan``), stored under the plan's symbol.
+    Yahoo needs no session shared between fetches: each thread keeps its own yfinance state."""
+    frame = fetch(plan.remote, plan.start, plan.end, timeout=config.timeout, today=today,
                   ranges=ranges)
     return frame.assign(symbol=plan.symbol)
+
+
+# Yahoo's chart close is split-adjusted as of the request (its adj_close is adjusted for
+# dividends as well), so its stock closes are 'adjusted' and its returns total returns.
+SOURCE = Source(
+    name="yahoo", label="Yahoo", serves=frozenset({"indexes", "stocks"}),
+    price_basis="adjusted", price_rank=3, debut_rank=2, return_rank=1,
+    return_basis="total return", column="yahoo_symbol", env="YAHOO",
+    # 4 requests/s: well under the rate at which Yahoo starts answering 429
+    defaults=SourceConfig(rate=4.0, timeout=30.0, attempts=3), fetch=fetch_plan)
+SOURCES = (SOURCE,)

@@ -1,16 +1,20 @@
 -- The two rules every price load and check shares (applied before the views that use them).
 --
--- source_rank(source): the declared precedence that resolves prices from price_observations.
--- An analyst's import wins (an automatic refresh never overrides a deliberate load), then the
+-- source_rank(source): the declared precedence that resolves prices from price_observations,
+-- read from source_registry (each source module in hkpipe/sources/ declares its price_rank):
+-- an analyst's import wins (an automatic refresh never overrides a deliberate load), then the
 -- exchange's own market data (hkex), then Yahoo, then the bundled snapshot (a frozen copy).
-CREATE OR REPLACE MACRO source_rank(source) AS
-    CASE
-        WHEN source LIKE 'import:%' THEN 1
-        WHEN source = 'hkex' THEN 2
-        WHEN source = 'yahoo' THEN 3
-        WHEN source = 'snapshot' THEN 4
-        ELSE 5
-    END;
+-- A source without a rank comes after every ranked one.
+CREATE OR REPLACE MACRO source_rank(stored) AS coalesce((
+    SELECT min(r.price_rank)
+    FROM source_registry AS r
+    WHERE r.source = stored OR (r.is_prefix AND starts_with(stored, r.source))
+), 1000);
+
+-- source_is_exchange(source): the exchange's own data (HKEX), not a vendor's.
+CREATE OR REPLACE MACRO source_is_exchange(stored) AS coalesce((
+    SELECT bool_or(r.is_exchange) FROM source_registry AS r WHERE r.source = stored
+), false);
 
 -- same_value(a, b): equal, or apart by no more than rounding noise: half a unit of the second
 -- decimal, or one part in a million of the value, whichever is larger (Yahoo serves float32

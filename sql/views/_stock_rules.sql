@@ -1,39 +1,28 @@
 -- Rules the stock views share (applied before the views that use them).
 --
 -- stock_source_rank(source): which vendor's first close wins where two have the listing
--- session (ipo_debuts, which takes as-traded closes only). The exchange's own data (hkex)
--- serves closes as traded; Yahoo's closes, live or bundled, are split-adjusted (price_basis
--- adjusted); the bundled Stooq set is as traded after its last adjustment.
-CREATE OR REPLACE MACRO stock_source_rank(source) AS
-    CASE source
-        WHEN 'hkex' THEN 1
-        WHEN 'yahoo' THEN 2
-        WHEN 'snapshot:stooq' THEN 3
-        WHEN 'snapshot:yahoo' THEN 4
-        ELSE 5
-    END;
+-- session (ipo_debuts, which takes as-traded closes only), from source_registry.debut_rank:
+-- the exchange's own data (hkex) serves closes as traded; Yahoo's closes, live or bundled,
+-- are split-adjusted (price_basis adjusted); the bundled Stooq set is as traded after its
+-- last adjustment. A source without a rank comes last.
+CREATE OR REPLACE MACRO stock_source_rank(stored) AS coalesce((
+    SELECT min(r.debut_rank) FROM source_registry AS r WHERE r.source = stored
+), 1000);
 
 -- stock_return_rank(source): which vendor's series a return is measured on (ipo_horizon_
--- returns). Returns use coalesce(adj_close, close): a series adjusted for dividends and
--- splits first (Yahoo's adjusted close, live or bundled: a total return), then Stooq's
--- (split-adjusted as of its snapshot: a price return), then HKEX's closes as traded, which
--- carry every later split or bonus issue as a jump. Among equals, the series reaching
--- furthest wins.
-CREATE OR REPLACE MACRO stock_return_rank(source) AS
-    CASE source
-        WHEN 'yahoo' THEN 1
-        WHEN 'snapshot:yahoo' THEN 1
-        WHEN 'snapshot:stooq' THEN 2
-        WHEN 'hkex' THEN 3
-        ELSE 4
-    END;
+-- returns), from source_registry.return_rank. Returns use coalesce(adj_close, close): a
+-- series adjusted for dividends and splits first (Yahoo's adjusted close, live or bundled: a
+-- total return), then Stooq's (split-adjusted as of its snapshot: a price return), then
+-- HKEX's closes as traded, which carry every later split or bonus issue as a jump. Among
+-- equals, the series reaching furthest wins.
+CREATE OR REPLACE MACRO stock_return_rank(stored) AS coalesce((
+    SELECT min(r.return_rank) FROM source_registry AS r WHERE r.source = stored
+), 1000);
 
 -- stock_return_basis(source): what a return on that vendor's series measures.
-CREATE OR REPLACE MACRO stock_return_basis(source) AS
-    CASE stock_return_rank(source)
-        WHEN 1 THEN 'total return'
-        ELSE 'price return'
-    END;
+CREATE OR REPLACE MACRO stock_return_basis(stored) AS coalesce((
+    SELECT min(r.return_basis) FROM source_registry AS r WHERE r.source = stored
+), 'price return');
 
 -- stock_return_tolerance(): how far apart (in points) two vendors' daily returns of a stock
 -- may be before source_disagreements lists the day (the provenance's cross-check used 0.1).

@@ -44,7 +44,7 @@ joined AS (
         -- a vendor's back-adjusted history can carry a later 1:1 bonus issue or 2:1 split
         -- (half the offer or less) or a consolidation (five times or more); HKEX's own closes
         -- are as traded and need no such bound
-        f.source <> 'hkex' AND (f.close / o.offer_price <= 0.5
+        NOT source_is_exchange(f.source) AND (f.close / o.offer_price <= 0.5
                                 OR f.close / o.offer_price >= 5) AS implausible
     FROM listings AS l
     LEFT JOIN ipo_offers AS o

@@ -19,17 +19,13 @@ from pathlib import Path
 
 import duckdb
 
-from . import sqlfiles
-from .errors import InputError
-from .load import LoadResult, utc_now
+from .. import sqlfiles
+from ..errors import InputError
+from ..prices import STOCK_COLUMNS
+from ..settings import utc_now
+from ..sources.snapshot import BUNDLED
+from .writes import LoadResult
 
-# source -> file under the seeds folder. Adding a bundled vendor is one line here.
-BUNDLED = {
-    "snapshot:yahoo": "stocks/yahoo.csv.gz",
-    "snapshot:stooq": "stocks/stooq.csv.gz",
-}
-COLUMNS = ("stock_code", "listing_date", "trade_date", "open", "high", "low", "close",
-           "adj_close", "volume", "price_basis")
 LISTINGS_SEED = "new_economy_listings.csv"
 
 
@@ -60,9 +56,9 @@ def _check_header(path: Path) -> None:
             header = handle.readline().rstrip("\r\n").split(",")
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise InputError(path, f"not a readable gzip-compressed CSV file ({exc})") from exc
-    if tuple(header) != COLUMNS:
+    if tuple(header) != STOCK_COLUMNS:
         raise InputError(path, f"header is {','.join(header)!r}; expected "
-                               f"{','.join(COLUMNS)!r}", line=1)
+                               f"{','.join(STOCK_COLUMNS)!r}", line=1)
 
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")

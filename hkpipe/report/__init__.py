@@ -23,9 +23,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import sqlfiles
-from .checks import quality
-from .settings import PROJECT_ROOT
+from .. import sqlfiles
+from ..checks import quality
+from ..settings import PROJECT_ROOT
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 TIER_COLOURS = {"core": "#1f77b4", "broad": "#2ca02c", "new_consumer": "#ff7f0e",

@@ -1,6 +1,6 @@
 """What a warehouse holds, read without changing it: schema version and pending migrations,
-storage format, how far each symbol's prices and each stock source reach, and the last load
-and check."""
+storage format, the sources it was built with, how far each symbol's prices and each stock
+source reach, and the last load and check."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import duckdb
 
-from . import migrations, sqlfiles, warehouse
-from .errors import PipelineError
+from .. import sqlfiles
+from ..errors import PipelineError
+from . import migrations, publish
 
 
 @dataclass
@@ -21,6 +22,7 @@ class WarehouseStatus:
     storage_version: str | None = None
     prices: list[dict] = field(default_factory=list)
     stocks: list[dict] = field(default_factory=list)  # per stock source (schema 0005 on)
+    sources: list[dict] = field(default_factory=list)  # the registry it was built with (0007)
     last_load: dict | None = None
     last_check: dict | None = None
     unreadable: str | None = None  # why the data could not be summarised (a newer schema)
@@ -45,6 +47,7 @@ class WarehouseStatus:
                          "applied_at": a.applied_at, "adopted": a.adopted} for a in s.applied],
             "pending": [m.label for m in s.pending],
             "problem": self.problem,
+            "sources": self.sources,
             "prices": self.prices, "stocks": self.stocks, "last_load": self.last_load,
             "last_check": self.last_check,
             "unreadable": self.unreadable,
@@ -62,7 +65,7 @@ def read(path: Path) -> WarehouseStatus:
     path = Path(path)
     if not path.exists():
         return WarehouseStatus(path, False, migrations.State(list(migrations.available())))
-    con = warehouse.connect_read_only(path)
+    con = publish.connect_read_only(path)
     try:
         out = WarehouseStatus(path, True, migrations.read_state(con))
         out.storage_version = con.execute(
@@ -77,6 +80,10 @@ def read(path: Path) -> WarehouseStatus:
             out.stocks = _rows(con, "status/stock_as_of")
         except duckdb.CatalogException:
             pass  # migrations 0005 and 0006 are still pending: no stock tables yet
+        try:
+            out.sources = _rows(con, "status/sources")
+        except duckdb.CatalogException:
+            pass  # migration 0007 is still pending: no source registry yet
         return out
     finally:
         con.close()

@@ -20,8 +20,9 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
-from . import migrations, sqlfiles
-from .errors import InputError, PipelineError, WarehouseBusy
+from .. import sqlfiles
+from ..errors import InputError, PipelineError, WarehouseBusy
+from . import migrations
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 BUILD_TAG = ".building-"
@@ -176,7 +177,8 @@ def create_empty(path: Path) -> None:
 def apply_schema(con: duckdb.DuckDBPyConnection, warehouse: str | Path = ":memory:"
                  ) -> list[migrations.Migration]:
     """Bring ``con`` to this code's schema: pending migrations (``sql/migrations``), then the
-    views and macros (``sql/views``) when they changed or a migration ran. Returns the
+    views and macros (``sql/views``) when they changed or a migration ran, and the source
+    registry the macros read (``source_registry``) when it changed. Returns the
     migrations applied; refuses a warehouse newer than this code (``migrations.verify``)."""
     applied = migrations.migrate(con, warehouse)
     digest = views_digest()
@@ -188,6 +190,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection, warehouse: str | Path = ":memor
         sqlfiles.apply_folder(con, "views")
         con.execute(sqlfiles.query("load/meta_set"), {"key": "views", "value": digest})
         con.execute(sqlfiles.query("load/meta_delete"), {"key": "schema"})
+    from .writes import sync_sources
+
+    sync_sources(con)  # the macros' precedence comes from the source registry
     return applied
 
 

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, sqlfiles
-from .errors import InputError, PipelineError
-from .settings import SQL_DIR
+from .. import __version__, sqlfiles
+from ..errors import InputError, PipelineError
+from ..settings import SQL_DIR
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 FILE_PATTERN = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
@@ -180,7 +180,7 @@ def migrate(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> list[Migra
     verify(state, warehouse)
     if not state.pending:
         return []
-    from .load import utc_now
+    from ..settings import utc_now
 
     had_tables = state.legacy or bool(state.applied)
     con.execute(sqlfiles.query("meta/schema_migrations"))
