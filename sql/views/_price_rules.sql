@@ -11,6 +11,7 @@ CREATE OR REPLACE MACRO source_rank(source) AS
         WHEN source = 'snapshot' THEN 4
         ELSE 5
     END;
+COMMENT ON MACRO source_rank IS 'Precedence of an index price source (1 wins) when prices resolves price_observations: an analyst''s import:<file>, then hkex (the exchange''s own data), then yahoo, then the bundled snapshot; any other source ranks 5.';
 
 -- same_value(a, b): equal, or apart by no more than rounding noise: half a unit of the second
 -- decimal, or one part in a million of the value, whichever is larger (Yahoo serves float32
@@ -18,3 +19,4 @@ CREATE OR REPLACE MACRO source_rank(source) AS
 CREATE OR REPLACE MACRO same_value(a, b) AS
     a IS NOT DISTINCT FROM b
     OR abs(a - b) <= greatest(0.005, 1e-6 * abs(b));
+COMMENT ON MACRO same_value IS 'a equals b, or differs by no more than rounding noise: half a unit of the second decimal or one part in a million of b, whichever is larger. A re-served value within it is no change.';

@@ -12,6 +12,7 @@ CREATE OR REPLACE MACRO stock_source_rank(source) AS
         WHEN 'snapshot:yahoo' THEN 4
         ELSE 5
     END;
+COMMENT ON MACRO stock_source_rank IS 'Which vendor''s first close wins where two have the listing session (1 wins; ipo_debuts takes as-traded closes only): hkex, yahoo, snapshot:stooq, snapshot:yahoo; any other source ranks 5.';
 
 -- stock_return_rank(source): which vendor's series a return is measured on (ipo_horizon_
 -- returns). Returns use coalesce(adj_close, close): a series adjusted for dividends and
@@ -27,6 +28,7 @@ CREATE OR REPLACE MACRO stock_return_rank(source) AS
         WHEN 'hkex' THEN 3
         ELSE 4
     END;
+COMMENT ON MACRO stock_return_rank IS 'Which vendor''s series a return is measured on (1 first; among equals the series reaching furthest wins): Yahoo''s adjusted closes, live or bundled (a total return), then Stooq''s split-adjusted closes, then HKEX''s closes as traded; any other source ranks 4.';
 
 -- stock_return_basis(source): what a return on that vendor's series measures.
 CREATE OR REPLACE MACRO stock_return_basis(source) AS
@@ -34,10 +36,12 @@ CREATE OR REPLACE MACRO stock_return_basis(source) AS
         WHEN 1 THEN 'total return'
         ELSE 'price return'
     END;
+COMMENT ON MACRO stock_return_basis IS 'What a return on the vendor''s series measures: total return (stock_return_rank 1) or price return.';
 
 -- stock_return_tolerance(): how far apart (in points) two vendors' daily returns of a stock
 -- may be before source_disagreements lists the day (the provenance's cross-check used 0.1).
 CREATE OR REPLACE MACRO stock_return_tolerance() AS 0.1;
+COMMENT ON MACRO stock_return_tolerance IS 'How far apart, in points, two vendors'' daily returns of a stock may be before source_disagreements lists the day (0.1).';
 
 -- on_price_grid(price, day): price is a whole number of ticks of HKEX's spread table in force
 -- on day. A traded price always is; a close a vendor scaled for a later split, consolidation
@@ -49,3 +53,4 @@ CREATE OR REPLACE MACRO on_price_grid(price, day) AS (
       AND (t.effective_from IS NULL OR day >= t.effective_from)
       AND (t.effective_to IS NULL OR day < t.effective_to)
 );
+COMMENT ON MACRO on_price_grid IS 'price is a whole number of ticks of HKEX''s spread table (hkex_spread_table) in force on day, as a traded price always is; NULL where no band covers price and day.';
