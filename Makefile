@@ -1,12 +1,13 @@
 # Quick start: `make run` (build the warehouse from the bundled data) and `make test`.
 # Both install exactly the versions in uv.lock (see scripts/install_venv.sh); `make lock`
-# re-resolves after a change to pyproject.toml (README "Upgrading dependencies").
+# re-resolves after a change to pyproject.toml (docs/dependencies.md). `make docs` builds the
+# docs site into site/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 INSTALL := PYTHON=$(PYTHON) scripts/install_venv.sh
 
-.PHONY: run test check report bench bench-setup lock lint clean
+.PHONY: run test check report bench bench-setup docs lock lint clean
 
 $(VENV)/.base: pyproject.toml uv.lock
 	$(INSTALL)
@@ -34,6 +35,9 @@ bench: $(VENV)/.base  ## measure the performance ratios into benchmarks/results.
 bench-setup: $(VENV)/.base  ## measure only ratios.setup_vs_pip (cold installs, needs PyPI)
 	$(BIN)/python benchmarks/bench.py --only setup
 
+docs: $(VENV)/.dev  ## build the docs site into site/ (mkdocs --strict; open site/index.html)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
+
 lock:  ## re-resolve uv.lock from pyproject.toml; export requirements/ for pip
 	uv=$$($(INSTALL) --print-uv) && \
 	UV_PYTHON_DOWNLOADS=never $$uv lock --python $(PYTHON) && \
@@ -42,7 +46,7 @@ lock:  ## re-resolve uv.lock from pyproject.toml; export requirements/ for pip
 		-o requirements/dev.txt
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check hkpipe flows tests benchmarks scripts
+	$(BIN)/ruff check hkpipe flows tests benchmarks scripts docs/hooks
 
 clean:
-	rm -rf $(VENV) .tools data reports .pytest_cache benchmarks/.work benchmarks/.dbt-venv
+	rm -rf $(VENV) .tools data reports site .pytest_cache benchmarks/.work benchmarks/.dbt-venv

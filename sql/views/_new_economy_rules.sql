@@ -7,6 +7,7 @@
 -- definition) rank 4, so 'any' counts every post-reform listing.
 CREATE OR REPLACE MACRO tier_rank(tier) AS
     CASE tier WHEN 'core' THEN 1 WHEN 'broad' THEN 2 WHEN 'new_consumer' THEN 3 ELSE 4 END;
+COMMENT ON MACRO tier_rank IS 'Rank of a new-economy tier in the nesting core (1) inside broad (2) inside new_consumer (3); none and anything else rank 4. A definition counts every tier ranked at most its own.';
 
 -- definition_rank(definition): tier_rank of a definition, or an error naming the bad value.
 CREATE OR REPLACE MACRO definition_rank(definition) AS
@@ -15,11 +16,13 @@ CREATE OR REPLACE MACRO definition_rank(definition) AS
         ELSE error('new economy definition must be core, broad, new_consumer or any, not '
                    || coalesce(definition::VARCHAR, 'NULL'))
     END;
+COMMENT ON MACRO definition_rank IS 'tier_rank of a definition (core, broad, new_consumer or any); any other value is an error naming it.';
 
 -- listed_since_reform_by(listing_date, as_of): listed on or before as_of, and on or after the
 -- 2018-04-30 listing reform from which HKEX and the government count.
 CREATE OR REPLACE MACRO listed_since_reform_by(listing_date, as_of) AS
     listing_date BETWEEN DATE '2018-04-30' AND as_of::DATE;
+COMMENT ON MACRO listed_since_reform_by IS 'Listed on or before as_of and on or after the 2018-04-30 listing reform, from which HKEX and the government count.';
 
 -- new_economy_counted(listing_date, delisting_date, tier, as_of, definition): is this listing
 -- counted on date as_of under the definition? Listed since the reform on or before as_of, not
@@ -29,6 +32,7 @@ CREATE OR REPLACE MACRO new_economy_counted(listing_date, delisting_date, tier, 
     listed_since_reform_by(listing_date, as_of)
     AND (delisting_date IS NULL OR delisting_date > as_of::DATE)
     AND tier_rank(tier) <= definition_rank(definition);
+COMMENT ON MACRO new_economy_counted IS 'The one rule every view, report query and claim counts listings by: listed from 2018-04-30 to as_of, not delisted by as_of (a listing delisted on as_of no longer counts), tier inside definition (core; broad = core + broad; new_consumer = all three; any = every tier, none included). An unknown definition is an error.';
 
 -- new_economy_tiers_at(as_of): one row, the number counted at as_of under each definition.
 CREATE OR REPLACE MACRO new_economy_tiers_at(as_of) AS TABLE
@@ -46,3 +50,4 @@ WITH counted AS (
 )
 
 SELECT as_of::DATE AS as_of, core, broad, new_consumer, any_tier FROM counted;
+COMMENT ON MACRO TABLE new_economy_tiers_at IS 'One row (as_of, core, broad, new_consumer, any_tier): the listings counted at as_of under every definition, by new_economy_counted. For many dates: SELECT t.* FROM dates, LATERAL new_economy_tiers_at(dates.d) AS t.';

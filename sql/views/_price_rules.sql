@@ -15,6 +15,8 @@ CREATE OR REPLACE MACRO source_rank(stored) AS coalesce((
 CREATE OR REPLACE MACRO source_is_exchange(stored) AS coalesce((
     SELECT bool_or(r.is_exchange) FROM source_registry AS r WHERE r.source = stored
 ), false);
+COMMENT ON MACRO source_rank IS 'Precedence of an index price source (1 wins) when prices resolves price_observations, from source_registry.price_rank: an analyst''s import:<file>, then hkex (the exchange''s own data), then yahoo, then the bundled snapshot; a source without a rank comes last.';
+COMMENT ON MACRO source_is_exchange IS 'True for the exchange''s own data (source_registry.is_exchange: hkex), false for a vendor''s.';
 
 -- same_value(a, b): equal, or apart by no more than rounding noise: half a unit of the second
 -- decimal, or one part in a million of the value, whichever is larger (Yahoo serves float32
@@ -22,3 +24,4 @@ CREATE OR REPLACE MACRO source_is_exchange(stored) AS coalesce((
 CREATE OR REPLACE MACRO same_value(a, b) AS
     a IS NOT DISTINCT FROM b
     OR abs(a - b) <= greatest(0.005, 1e-6 * abs(b));
+COMMENT ON MACRO same_value IS 'a equals b, or differs by no more than rounding noise: half a unit of the second decimal or one part in a million of b, whichever is larger. A re-served value within it is no change.';

@@ -7,3 +7,4 @@ CREATE OR REPLACE MACRO last_completed_session(now) AS (
       AND s.session NOT IN (SELECT date FROM calendar_exceptions
                             WHERE kind = 'closure' AND symbol = '*')
 );
+COMMENT ON MACRO last_completed_session IS 'The last XHKG session whose scheduled close (UTC) is at or before now, documented all-day closures not counted. Index and stock freshness share it.';

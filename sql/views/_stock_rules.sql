@@ -23,10 +23,14 @@ CREATE OR REPLACE MACRO stock_return_rank(stored) AS coalesce((
 CREATE OR REPLACE MACRO stock_return_basis(stored) AS coalesce((
     SELECT min(r.return_basis) FROM source_registry AS r WHERE r.source = stored
 ), 'price return');
+COMMENT ON MACRO stock_source_rank IS 'Which vendor''s first close wins where two have the listing session (1 wins; ipo_debuts takes as-traded closes only), from source_registry.debut_rank: hkex, yahoo, snapshot:stooq, snapshot:yahoo; a source without a rank comes last.';
+COMMENT ON MACRO stock_return_rank IS 'Which vendor''s series a return is measured on (1 first; among equals the series reaching furthest wins), from source_registry.return_rank: Yahoo''s adjusted closes, live or bundled (a total return), then Stooq''s split-adjusted closes, then HKEX''s closes as traded.';
+COMMENT ON MACRO stock_return_basis IS 'What a return on the vendor''s series measures (source_registry.return_basis): total return or price return.';
 
 -- stock_return_tolerance(): how far apart (in points) two vendors' daily returns of a stock
 -- may be before source_disagreements lists the day (the provenance's cross-check used 0.1).
 CREATE OR REPLACE MACRO stock_return_tolerance() AS 0.1;
+COMMENT ON MACRO stock_return_tolerance IS 'How far apart, in points, two vendors'' daily returns of a stock may be before source_disagreements lists the day (0.1).';
 
 -- on_price_grid(price, day): price is a whole number of ticks of HKEX's spread table in force
 -- on day. A traded price always is; a close a vendor scaled for a later split, consolidation
@@ -38,3 +42,4 @@ CREATE OR REPLACE MACRO on_price_grid(price, day) AS (
       AND (t.effective_from IS NULL OR day >= t.effective_from)
       AND (t.effective_to IS NULL OR day < t.effective_to)
 );
+COMMENT ON MACRO on_price_grid IS 'price is a whole number of ticks of HKEX''s spread table (hkex_spread_table) in force on day, as a traded price always is; NULL where no band covers price and day.';

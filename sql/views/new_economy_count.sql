@@ -15,3 +15,4 @@ counted AS (
 )
 
 SELECT as_of::DATE AS as_of, definition::VARCHAR AS definition, listings FROM counted;
+COMMENT ON MACRO TABLE new_economy_count IS 'One row (as_of, definition, listings): the listings counted at as_of under definition (core, broad, new_consumer or any), by new_economy_counted; an unknown definition is an error, even on an empty table. SELECT * FROM new_economy_count(''2025-12-31'', ''broad'').';
