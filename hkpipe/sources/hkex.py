@@ -1,6 +1,6 @@
 """HKEX's market-data widget service (``hkexwidget``): daily bars for indexes and stocks.
 
-The service is keyless but undocumented (../notes in the README, "Sources"); this module
+The service is keyless but undocumented (docs/sources.md); this module
 absorbs all of it and returns the pipeline's one price frame:
 
 - a session token sits in a public quote page, inside ``LabCI.getToken = function () {...}``
