@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -131,12 +131,19 @@ def sync(con, now: pd.Timestamp | None = None) -> bool:
     return True
 
 
+@lru_cache(maxsize=8)
+def _session_days(day: pd.Timestamp) -> frozenset[date]:
+    """The sessions as of ``day`` (cached: a universe refresh asks once per stock)."""
+    bundled = _bundled_sessions(day)
+    return frozenset((bundled if bundled is not None else library_sessions())["session"])
+
+
 def trading_days(symbol: str, now: pd.Timestamp | None = None) -> set[date]:
     """Days a price of ``symbol`` may carry: XHKG sessions (the bundled copy while it reaches
     far enough, else the library), plus its documented extra sessions, less documented all-day
     closures. The same sources and exceptions the warehouse's session checks use."""
-    bundled = _bundled_sessions(now if now is not None else clock())
-    days = set((bundled if bundled is not None else library_sessions())["session"])
+    now = now if now is not None else clock()
+    days = set(_session_days(now.floor("D")))
     ex = exceptions()
     mine = ex[ex["symbol"].isin([symbol, "*"])]
     days |= set(mine.loc[mine["kind"] == "extra_session", "date"])

@@ -43,6 +43,8 @@ class FakeHKEX:
         self.token_pages = 0
         self.chart_tokens: list[str] = []
         self.delay = 0.0
+        self.trickle = 0.0  # seconds between the bytes of a chart answer (0: all at once)
+        self.sent: list[tuple[int, int]] = []  # per chart answer: (bytes sent, bytes in it)
         self._server: ThreadingHTTPServer | None = None
 
     # --- scripting -----------------------------------------------------------------
@@ -136,6 +138,18 @@ class FakeHKEX:
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if fake.trickle and parts.path.endswith("/getchartdata2"):
+                    fake.sent.append((0, len(body)))
+                    index = len(fake.sent) - 1
+                    try:
+                        for i in range(len(body)):
+                            self.wfile.write(body[i:i + 1])
+                            self.wfile.flush()
+                            fake.sent[index] = (i + 1, len(body))
+                            time.sleep(fake.trickle)
+                    except OSError:
+                        return  # the client hung up
+                    return
                 self.wfile.write(body)
 
             def log_message(self, *args):

@@ -26,11 +26,11 @@ HSI_CSV, TECH_CSV = SEEDS / "prices" / "HSI.csv", SEEDS / "prices" / "HSTECH.csv
 BASE = pd.DataFrame({"date": [pd.Timestamp("2020-12-31")], "open": [None], "high": [None],
                      "low": [None], "close": [10000.0], "volume": [None], "turnover": [None]})
 
+
 def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
     """One hkex fetch under the ingest path's one retry rule (what a refresh does)."""
     return with_retries(lambda: hkex.fetch(*args, **kwargs), attempts=attempts,
                         backoff=backoff, sleep=sleep)
-
 
 
 @pytest.fixture

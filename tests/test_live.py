@@ -13,11 +13,11 @@ from hkpipe.sources import yahoo
 
 pytestmark = pytest.mark.live
 
+
 def yahoo_fetch(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
     """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
     return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
                         backoff=backoff, sleep=sleep)
-
 
 
 def test_real_yahoo_serves_recent_hang_seng_bars_under_hong_kong_dates():

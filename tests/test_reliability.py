@@ -35,11 +35,11 @@ DATA_TABLES = ["prices", "indexes", "new_economy_listings", "market_events", "pu
                "index_constituents"]
 HISTORY_TABLES = ["load_runs", "claim_results"]
 
+
 def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
     """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
     return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
                         backoff=backoff, sleep=sleep)
-
 
 
 def cli(*args, env=None, **popen):

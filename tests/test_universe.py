@@ -33,11 +33,11 @@ from .fake_yahoo import FakeYahoo, bars
 NOW = "2026-08-28T10:00:00Z"
 SESSIONS = [d.date() for d in calendar.sessions("2026-08-24", "2026-08-28")]
 
+
 def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
     """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
     return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
                         backoff=backoff, sleep=sleep)
-
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -320,9 +320,34 @@ def test_a_second_refresh_takes_revisions_without_duplicating(wh, fake, monkeypa
                  )[0][0] == 3 * len(SESSIONS)
     assert query(wh.warehouse, "SELECT close FROM stock_prices WHERE source = 'yahoo' AND "
                  "stock_code = ? AND trade_date = ?", [codes[0], SESSIONS[-1]]) == [(77.7,)]
-    run = query(wh.warehouse, "SELECT rows_received, rows_inserted, rows_updated FROM "
-                "load_runs WHERE run_id = ? AND symbol = 'stocks'", [outcome.run_id])
-    assert run == [(3 * len(SESSIONS), 0, 3 * len(SESSIONS))]
+    run = query(wh.warehouse, "SELECT rows_received, rows_inserted, rows_updated, "
+                "rows_unchanged FROM load_runs WHERE run_id = ? AND symbol = 'stocks'",
+                [outcome.run_id])
+    # only the revised bar is an update; the re-served identical ones are unchanged
+    assert run == [(3 * len(SESSIONS), 0, 1, 3 * len(SESSIONS) - 1)]
+
+
+def test_an_identical_re_serve_rewrites_nothing(wh, fake, monkeypatch):
+    """Issue 22 item 3: re-fetched sessions served again unchanged keep their rows (loaded_at)
+    and count as unchanged, as for indexes; a float32-style artefact is rounding noise."""
+    codes = listed_codes(wh)[:2]
+    serve_universe(fake, codes)
+    listings = ingest_plan.listed(wh)
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: listings[listings["stock_code"]
+                                                               .isin(codes)])
+    jobs.refresh_universe(wh, source="yahoo")
+    stamp = "SELECT stock_code, trade_date, loaded_at FROM stock_prices WHERE source = 'yahoo'"
+    before = query(wh.warehouse, stamp)
+    noisy = five_sessions(codes[0])
+    noisy["Close"] = noisy["Close"] + 1e-7  # below the rounding-noise rule (same_value)
+    fake.serve(sources.stock_symbol(codes[0]), noisy)
+    outcome = jobs.refresh_universe(wh, source="yahoo")
+    assert sorted(query(wh.warehouse, stamp)) == sorted(before)
+    run = query(wh.warehouse, "SELECT rows_received, rows_inserted, rows_updated, "
+                "rows_unchanged FROM load_runs WHERE run_id = ? AND symbol = 'stocks'",
+                [outcome.run_id])
+    assert run == [(2 * len(SESSIONS), 0, 0, 2 * len(SESSIONS))]
+    assert "0 updated" in " ".join(r.describe() for r in outcome.loads)
 
 
 def test_a_rewritten_adjusted_history_is_refetched_whole(wh, fake, monkeypatch):

@@ -24,11 +24,11 @@ from .fake_yahoo import FakeYahoo, bars, dns_error, refused_error, timeout_error
 # Friday 2026-08-28, 18:00 in Hong Kong: that day's session has closed.
 NOW = "2026-08-28T10:00:00Z"
 
+
 def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
     """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
     return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
                         backoff=backoff, sleep=sleep)
-
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -111,6 +111,24 @@ def stock_rows(frame: pd.DataFrame, p: FetchPlan) -> pd.DataFrame:
         "price_basis": sources.get(p.source).price_basis}).reset_index(drop=True)
 
 
+def on_sessions(frame: pd.DataFrame, p: FetchPlan, settings: Settings) -> None:
+    """Refuse bars dated on a day the exchange did not trade: not an XHKG session, or a
+    documented all-day closure (``expectations/xhkg_exceptions.csv``, e.g. the typhoon and
+    rainstorm days of 2023-09-01 and 2023-09-08, which the calendar library lists as
+    sessions). InputError names the source, the symbol and every such day."""
+    from .. import calendar
+    from ..errors import InputError
+
+    days = pd.to_datetime(frame["trade_date"]).dt.date
+    off = sorted(set(days) - calendar.trading_days(p.symbol, settings.clock()))
+    if off:
+        shown = ", ".join(str(d) for d in off[:10]) + (f" and {len(off) - 10} more"
+                                                        if len(off) > 10 else "")
+        raise InputError(f"{p.source}:{p.remote} (symbol {p.symbol})",
+                         f"{sources.label(p.source)} served bars on {len(off)} day(s) the "
+                         f"exchange did not trade: {shown}", field="date")
+
+
 def rewritten(frame: pd.DataFrame, stored: tuple[tuple, ...]) -> bool:
     """True when ``frame`` (a source's answer) has rewritten the days it shares with the
     stored rows: every shared close rescaled by one common ratio (a split or bonus issue
@@ -149,7 +167,9 @@ def fetch_one(settings: Settings, p: FetchPlan, session=None, *, limiter=None,
                 limiter.acquire()
             return source.fetch(plan, session, config, today=settings.today(), ranges=ranges)
         frame = with_retries(attempt, attempts=attempts or config.attempts)
-        return frame if plan.kind == "indexes" else stock_rows(frame, plan)
+        frame = frame if plan.kind == "indexes" else stock_rows(frame, plan)
+        on_sessions(frame, plan, settings)
+        return frame
 
     frame = once(p)
     if p.kind == "stocks" and rewritten(frame, p.factors):

@@ -116,7 +116,7 @@ def store_stocks(con: duckdb.DuckDBPyConnection, result, *, run_id: str, command
         started = utc_now()
         con.register("stock_batch", result.batch(source))
         try:
-            received, inserted, existing, first, last = con.execute(
+            received, inserted, updated, unchanged, first, last = con.execute(
                 sqlfiles.query("load/stock_batch_counts"), {"source": source}).fetchall()[0]
             con.execute(sqlfiles.query("load/stock_live_upsert"),
                         {"source": source, "loaded_at": started})
@@ -124,11 +124,11 @@ def store_stocks(con: duckdb.DuckDBPyConnection, result, *, run_id: str, command
             con.unregister("stock_batch")
         con.execute(sqlfiles.query("load/load_runs_insert"), {
             "run_id": run_id, "command": command, "source": source, "symbol": "stocks",
-            "rows_received": received, "rows_inserted": inserted, "rows_updated": existing,
-            "rows_unchanged": 0, "rows_kept": 0, "first_date": first, "last_date": last,
-            "started_at": started, "finished_at": utc_now()})
-        loads.append(LoadResult("stocks", source, received, inserted, existing, 0, 0, first,
-                                last))
+            "rows_received": received, "rows_inserted": inserted, "rows_updated": updated,
+            "rows_unchanged": unchanged, "rows_kept": 0, "first_date": first,
+            "last_date": last, "started_at": started, "finished_at": utc_now()})
+        loads.append(LoadResult("stocks", source, received, inserted, updated, unchanged, 0,
+                                first, last))
     if result.failures:
         con.register("failure_batch", result.failure_rows())
         try:

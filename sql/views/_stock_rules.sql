@@ -27,6 +27,14 @@ COMMENT ON MACRO stock_source_rank IS 'Which vendor''s first close wins where tw
 COMMENT ON MACRO stock_return_rank IS 'Which vendor''s series a return is measured on (1 first; among equals the series reaching furthest wins), from source_registry.return_rank: Yahoo''s adjusted closes, live or bundled (a total return), then Stooq''s split-adjusted closes, then HKEX''s closes as traded.';
 COMMENT ON MACRO stock_return_basis IS 'What a return on the vendor''s series measures (source_registry.return_basis): total return or price return.';
 
+-- same_stock_bar(new..., old...): a re-served stock bar that changed nothing beyond rounding
+-- noise (same_value on every price, the same volume and price basis). A refresh re-fetches a few
+-- sessions per stock; such a bar is neither rewritten nor counted as updated, as for indexes.
+CREATE OR REPLACE MACRO same_stock_bar(o1, h1, l1, c1, a1, v1, b1, o2, h2, l2, c2, a2, v2, b2)
+AS same_value(o1, o2) AND same_value(h1, h2) AND same_value(l1, l2) AND same_value(c1, c2)
+   AND same_value(a1, a2) AND v1 IS NOT DISTINCT FROM v2 AND b1 IS NOT DISTINCT FROM b2;
+COMMENT ON MACRO same_stock_bar IS 'A re-served stock bar equal to the stored one within rounding noise (same_value on open, high, low, close and adj_close; the same volume and price_basis): not rewritten, counted unchanged.';
+
 -- stock_return_tolerance(): how far apart (in points) two vendors' daily returns of a stock
 -- may be before source_disagreements lists the day (the provenance's cross-check used 0.1).
 CREATE OR REPLACE MACRO stock_return_tolerance() AS 0.1;
