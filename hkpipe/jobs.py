@@ -107,9 +107,14 @@ def plan_indexes(settings: Settings, source: str = "live", *, full: bool = False
 def fetch(settings: Settings, plans: list[ingest_plan.FetchPlan], *, workers: int | None = None,
           limiters: dict | None = None, tokens: dict | None = None) -> ingest_fetch.Batch:
     """Fetch ``plans`` concurrently under each source's rate limit and the one retry rule; a
-    failed plan is recorded in the batch, never raised (``ingest.fetch.fetch_all``)."""
+    failed plan is recorded in the batch, never raised (``ingest.fetch.fetch_all``). Stock
+    plans stop early once the failure limit can no longer be met (``ingest.settle.
+    hopeless``): the plans left fail with that reason."""
+    stocks = [p for p in plans if p.kind == "stocks"]
+    give_up = (ingest_settle.hopeless(stocks, settings.max_stock_failures) if stocks
+               else None)
     return ingest_fetch.fetch_all(settings, plans, workers=workers, limiters=limiters,
-                                  tokens=tokens)
+                                  tokens=tokens, give_up=give_up)
 
 
 def settle_indexes(batch: ingest_fetch.Batch

@@ -458,3 +458,28 @@ def test_a_stock_one_source_served_is_fetched_and_the_other_failure_recorded():
     error = str(settle.TooManyStockFailures(merged, 0.05))
     assert "1 of 2 stocks failed" in error and "00002 yahoo empty" in error
     assert "00001" not in error
+
+
+def test_a_dead_source_stops_the_refresh_once_the_limit_cannot_be_met(wh, monkeypatch,
+                                                                      capsys):
+    """Issue 22 item 9: the run gives up as soon as more stocks failed than the limit allows,
+    instead of asking for every remaining stock at the rate limit, and says so."""
+    hk = FakeHKEX().start()  # serves a token, but no bars for any stock
+    try:
+        for name, value in hk.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("HKPIPE_FETCH_WORKERS", "2")
+        listings = ingest_plan.listed(wh).head(60)
+        monkeypatch.setattr(ingest_plan, "listed", lambda s: listings)
+        before = file_digest(wh.warehouse)
+        code = main(["refresh", "--universe", "listings", "--source", "hkex",
+                     "--warehouse", str(wh.warehouse)])
+        err = capsys.readouterr().err
+        assert code == 3
+        assert "gave up after 4 of 60 stocks failed" in err  # 0.05 * 60 = 3 allowed
+        assert "not published" in err and len(err.strip().splitlines()) == 1
+        asked = len(hk.chart_tokens)
+        assert 4 <= asked < 10, f"{asked} of 60 stocks were still asked for"
+        assert file_digest(wh.warehouse) == before
+    finally:
+        hk.stop()

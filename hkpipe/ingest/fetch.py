@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -195,15 +195,18 @@ class Batch:
 
     fetched: list[tuple[FetchPlan, pd.DataFrame, bool]] = field(default_factory=list)
     failures: list[tuple[FetchPlan, Exception]] = field(default_factory=list)
+    gave_up: str | None = None  # why the plans left were not fetched (``give_up``)
 
     def extend(self, other: Batch) -> Batch:
         self.fetched += other.fetched
         self.failures += other.failures
+        self.gave_up = self.gave_up or other.gave_up
         return self
 
 
 def fetch_all(settings: Settings, plans: list[FetchPlan], *, workers: int | None = None,
-              limiters: dict | None = None, tokens: dict | None = None) -> Batch:
+              limiters: dict | None = None, tokens: dict | None = None,
+              give_up: Callable[[Batch], str | None] | None = None) -> Batch:
     """Every plan in a pool of ``workers`` threads (``settings.fetch_workers``), each source
     under its rate limit; a failed plan is recorded, never raised.
 
@@ -211,6 +214,9 @@ def fetch_all(settings: Settings, plans: list[FetchPlan], *, workers: int | None
     ``RateLimiter`` at the source's configured rate; the Prefect flow passes Prefect's global
     rate limits). ``tokens``: source -> what a run shares (HKEX's token), when already
     fetched; a source whose session cannot be opened fails each of its plans with that.
+    ``give_up``: asked after each finished plan; when it gives a reason, the plans not yet
+    started are not fetched and fail with it (a dead source costs seconds, not the whole
+    universe at the rate limit).
     """
     batch = Batch()
     limiters = dict(limiters or {})
@@ -223,7 +229,11 @@ def fetch_all(settings: Settings, plans: list[FetchPlan], *, workers: int | None
         except SourceError as exc:
             batch.failures += [(p, exc) for p in plans if p.source == name]
 
+    stop: list[str] = []  # the reason the run gave up, once it has
+
     def one(p: FetchPlan):
+        if stop:
+            return p, None, False, SourceError(f"not fetched: {stop[0]}", kind="skipped")
         try:
             frame, whole = fetch_one(settings, p, opened[p.source], limiter=limiters[p.source])
             return p, frame, whole, None
@@ -233,11 +243,18 @@ def fetch_all(settings: Settings, plans: list[FetchPlan], *, workers: int | None
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers or settings.fetch_workers),
                                 thread_name_prefix="hkpipe-fetch") as pool:
-            for p, frame, whole, exc in pool.map(one, [p for p in plans if p.source in opened]):
+            futures = [pool.submit(one, p) for p in plans if p.source in opened]
+            for future in as_completed(futures):
+                p, frame, whole, exc = future.result()
                 if exc is None:
                     batch.fetched.append((p, frame, whole))
                 else:
                     batch.failures.append((p, exc))
+                if give_up is not None and not stop:
+                    reason = give_up(batch)
+                    if reason:
+                        stop.append(reason)
+                        batch.gave_up = reason
     finally:
         for session in opened.values():
             getattr(session, "close", lambda: None)()  # HKEX's shared connections

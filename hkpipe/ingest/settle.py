@@ -99,6 +99,7 @@ class UniverseResult:
     failures: list[StockFailure] = field(default_factory=list)
     rebased: list[FetchPlan] = field(default_factory=list)  # whole history refetched
     served: set[tuple[str, date]] = field(default_factory=set)
+    gave_up: str | None = None  # why the fetch stopped early (``hopeless``)
 
     @property
     def wanted(self) -> int:
@@ -151,7 +152,7 @@ class UniverseResult:
 
 def stocks(batch: Batch, plans: list[FetchPlan]) -> UniverseResult:
     """A fetch of stock ``plans`` as one result: frames per source, failures, refetches."""
-    result = UniverseResult(listings={p.key for p in plans})
+    result = UniverseResult(listings={p.key for p in plans}, gave_up=batch.gave_up)
     for p, frame, whole in batch.fetched:
         result.frames.setdefault(p.source, []).append(frame)
         result.served.add(p.key)
@@ -172,6 +173,7 @@ def merge(results: list[UniverseResult]) -> UniverseResult:
             merged.frames.setdefault(name, []).extend(frames)
         merged.failures += r.failures
         merged.rebased += r.rebased
+        merged.gave_up = merged.gave_up or r.gave_up
     merged.failures.sort(key=lambda f: (f.plan.source, f.plan.stock_code))
     return merged
 
@@ -185,11 +187,33 @@ class TooManyStockFailures(PipelineError):
         failed = [f for f in result.failures if f.plan.key in unserved]
         shown = failed[:MAX_NAMED]
         more = len(failed) - len(shown)
+        gave_up = f" ({result.gave_up})" if result.gave_up else ""
         super().__init__(
-            f"not published: {len(unserved)} of {result.wanted} stocks failed "
+            f"not published{gave_up}: {len(unserved)} of {result.wanted} stocks failed "
             f"({result.failed_share:.1%}), more than HKPIPE_MAX_STOCK_FAILURES={limit:g}: "
             + "; ".join(f"{f.plan.stock_code} {f.plan.source} {f.reason}" for f in shown)
             + (f"; and {more} more" if more else ""))
+
+
+def hopeless(plans: list[FetchPlan], limit: float):
+    """A ``give_up`` rule for fetching stock ``plans``: once more stocks have failed at every
+    source planned for them than ``limit`` allows of all the stocks wanted, the share can no
+    longer be met, whatever the plans left would bring."""
+    sources_of: dict[tuple, set[str]] = {}
+    for p in plans:
+        sources_of.setdefault(p.key, set()).add(p.source)
+    allowed = limit * len(sources_of)
+
+    def give_up(batch: Batch) -> str | None:
+        failed: dict[tuple, set[str]] = {}
+        for p, _ in batch.failures:
+            failed.setdefault(p.key, set()).add(p.source)
+        lost = sum(1 for key, names in failed.items() if names >= sources_of[key])
+        if lost > allowed:
+            return (f"gave up after {lost} of {len(sources_of)} stocks failed: more than "
+                    f"HKPIPE_MAX_STOCK_FAILURES={limit:g} allows, whatever the rest bring")
+        return None
+    return give_up
 
 
 def gate(result: UniverseResult, limit: float) -> None:
