@@ -9,7 +9,7 @@ import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -483,3 +483,17 @@ def test_a_dead_source_stops_the_refresh_once_the_limit_cannot_be_met(wh, monkey
         assert file_digest(wh.warehouse) == before
     finally:
         hk.stop()
+
+
+def test_freshness_counts_a_lag_from_the_bundled_prices_not_the_listing(wh, fake):
+    """Issue 22 item 12: a stock the live refresh failed but the bundled vendors hold is
+    behind from its last stored day, and says so (not "1727 sessions never fetched")."""
+    codes = listed_codes(wh)
+    bundled = query(wh.warehouse, "SELECT stock_code, max(trade_date) FROM stock_prices "
+                    "WHERE stock_code IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1", [codes])
+    failed, last = bundled[0]
+    serve_universe(fake, codes, failing={failed})
+    jobs.refresh_universe(wh, source="yahoo")
+    detail = _stock_freshness(wh).detail
+    behind = len(calendar.sessions(last + timedelta(days=1), "2026-08-28"))
+    assert f"{failed} {behind} session(s) never fetched live, stored to {last}" in detail

@@ -63,7 +63,8 @@ def stocks(con, now: datetime, live_sources: list[str]) -> list[CheckResult]:
     suspended = [r for r in behind if r[7]]
 
     def lag(r) -> str:
-        since = f"since {r[2]}" if r[2] else "never fetched"
+        since = (f"since {r[2]}" if r[2] else f"never fetched live, stored to {r[9]}"
+                 if r[9] else "never fetched")
         return f"{r[0]} {r[5]} session(s) {since}" + (f" ({r[6]})" if r[6] else "")
 
     parts = [f"{len(rows) - len(behind)} of {len(rows)} listed stocks on the last completed "

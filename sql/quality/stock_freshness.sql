@@ -25,6 +25,14 @@ live AS (
     GROUP BY stock_code, listing_date
 ),
 
+stored AS (
+    -- any source's last day, bundled included: a stock the live sources never served is
+    -- behind from there, not from its listing date
+    SELECT stock_code, listing_date, max(trade_date) AS last_date
+    FROM stock_prices
+    GROUP BY stock_code, listing_date
+),
+
 runs AS (
     SELECT run_id, finished_at AS stamp FROM load_runs
     WHERE symbol = 'stocks' AND list_contains($sources, source)
@@ -52,13 +60,15 @@ SELECT
     l.last_source,
     e.last_session,
     (SELECT count(*) FROM sessions AS s
-     WHERE s.session >= coalesce(l.last_date + 1, u.listing_date)
+     WHERE s.session >= coalesce(l.last_date + 1, b.last_date + 1, u.listing_date)
        AND s.session <= e.last_session)               AS sessions_behind,
     f.reasons,
     coalesce(f.suspended, false)                      AS suspended,
-    (SELECT count(*) FROM runs) > 0                   AS refreshed
+    (SELECT count(*) FROM runs) > 0                   AS refreshed,
+    b.last_date                                       AS stored_last_date
 FROM listed AS u
 CROSS JOIN expected AS e
 LEFT JOIN live AS l USING (stock_code, listing_date)
+LEFT JOIN stored AS b USING (stock_code, listing_date)
 LEFT JOIN failures AS f USING (stock_code, listing_date)
 ORDER BY sessions_behind DESC, u.stock_code
