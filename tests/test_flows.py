@@ -50,6 +50,7 @@ def test_daily_refresh_flow_fetches_publishes_checks_and_reports(built_settings,
     # The stand-in HSTECH bars reach 2026-01-02, so the tech-rally claim becomes measurable,
     # its verdict changes, and the flow fails after publishing and reporting, naming it.
     with pytest.raises(Exception, match="published, but claim verdicts changed: "
+                                        "globaltimes-2026-01-04/"
                                         "hstech_first_session_2026_up_and_above_hsi"):
         flows_module.daily_refresh(source="yahoo", universe=False)
     loaded = query(built_settings.warehouse, "SELECT symbol, rows_inserted FROM load_runs "
@@ -144,11 +145,15 @@ def test_failed_fetch_fails_the_flow_after_retries_and_publishes_nothing(
     serve_normal(fake)
     fake.fail("HSTECH.HK", *[("status", 503, {}, b"unavailable")] * 20)
     env_for(built_settings, monkeypatch)
+    # the flow retries by the library's one rule: HKPIPE_YAHOO_ATTEMPTS tries; no waiting
+    monkeypatch.setenv("HKPIPE_YAHOO_ATTEMPTS", "4")
+    from hkpipe.ingest import fetch as ingest_fetch
+    monkeypatch.setattr(ingest_fetch, "BACKOFF", 0.0)
     before = checksums(built_settings.warehouse)
     with pytest.raises(Exception, match="server error HTTP 503"):
         flows_module.daily_refresh(write_report=False, source="yahoo", universe=False)
     hstech_chart_calls = [c for c in fake.calls if c.endswith("/chart/HSTECH.HK")]
-    assert len(hstech_chart_calls) >= 4 * 2  # 1 try + 3 retries, each asked twice by yfinance
+    assert len(hstech_chart_calls) >= 4 * 2  # 4 tries, each asked twice by yfinance
     assert checksums(built_settings.warehouse) == before
 
 
@@ -232,7 +237,8 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
     # universe is refreshed all the same, and the flow then fails naming the verdict
     with pytest.raises(Exception, match="claim verdicts changed"):
         flows_module.daily_refresh(write_report=False, source="yahoo")
-    assert asked == ["hkpipe-yahoo"] * 60  # every request under Prefect's global rate limit
+    # every request under Prefect's global rate limit: the 60 stocks' and the 2 indexes'
+    assert asked == ["hkpipe-yahoo"] * (60 + 2)
     assert not flows_module.PrefectRateLimit._all["yahoo"].missing
     assert query(built_settings.warehouse, "SELECT count(DISTINCT stock_code), count(*) FROM "
                  "stock_prices WHERE source = 'yahoo'") == [(59, 59 * 5)]

@@ -101,3 +101,37 @@ def test_a_warning_is_printed_as_warn():
     assert CheckResult("x", True, "", warning=True).label == "WARN"
     assert CheckResult("x", False, "").label == "FAIL"
     assert CheckResult("x", True, "").label == "PASS"
+
+
+def test_reconcile_stocks_counts_listing_days_not_vendor_pairs(built_settings):
+    """Issue 22 item 12: with three vendors, a disagreeing day is in up to three pairs; the
+    check counts it once and lists it once."""
+    import duckdb
+
+    from hkpipe.checks import sources as source_checks
+
+    con = duckdb.connect(str(built_settings.warehouse))
+    try:
+        code, listing, day, prev = con.execute(
+            "SELECT a.stock_code, a.listing_date, a.trade_date, "
+            "       lag(a.trade_date) OVER (PARTITION BY a.stock_code ORDER BY a.trade_date) "
+            "FROM stock_prices a JOIN stock_prices b USING (stock_code, listing_date, "
+            "trade_date) WHERE a.source = 'snapshot:stooq' AND b.source = 'snapshot:yahoo' "
+            "QUALIFY lag(a.trade_date) OVER (PARTITION BY a.stock_code ORDER BY a.trade_date) "
+            "IS NOT NULL ORDER BY a.stock_code, a.trade_date LIMIT 1").fetchone()
+        before = source_checks.reconcile_stocks(con)[0].detail
+        # a third vendor whose return that day is 50 points off both bundled ones
+        con.execute("INSERT INTO stock_prices SELECT stock_code, listing_date, trade_date, "
+                    "open, high, low, CASE WHEN trade_date = ? THEN close * 1.5 ELSE close END,"
+                    " NULL, volume, 'adjusted', 'yahoo', now()::TIMESTAMP FROM stock_prices "
+                    "WHERE source = 'snapshot:stooq' AND stock_code = ? AND listing_date = ? "
+                    "AND trade_date IN (?, ?)", [day, code, listing, prev, day])
+        pairs = con.execute("SELECT count(*) FROM source_disagreements WHERE symbol = ? AND "
+                            "trade_date = ?", [code, day]).fetchone()[0]
+        after = source_checks.reconcile_stocks(con)[0].detail
+    finally:
+        con.close()
+    assert pairs >= 2
+    n_before = int(before.split(" of ")[0])
+    assert after.startswith(f"{n_before + 1} of ")  # one more listing-day, not one per pair
+    assert after.count(f"{code} {day}") == 1

@@ -371,11 +371,16 @@ def test_stock_suite_validates_only_rows_loaded_since_it_last_passed(capsys, bui
     assert "every stored row" in line
 
 
-def test_large_daily_moves_are_warnings_not_failures(capsys, built_settings):
-    code, out = run_cli(capsys, built_settings, "check")
+def test_large_daily_moves_are_warnings_not_failures_and_warn_once(capsys, settings):
+    code, out = run_cli(capsys, settings, "run", "--source", "snapshot")
     assert code == 0
     line = next(x for x in out.splitlines() if "gx:stock_moves" in x)
     assert line.lstrip().startswith("WARN") and "00788" in line
+    # issue 22 item 12: a move that was warned about does not warn again every day
+    code, out = run_cli(capsys, settings, "check")
+    line = next(x for x in out.splitlines() if "gx:stock_moves" in x)
+    assert line.lstrip().startswith("PASS") and "00788" not in line, line
+    assert "rows loaded after" in line
 
 
 def test_vendor_disagreements_share_the_reconciliation_view(built):

@@ -85,10 +85,10 @@ def test_fresh_warehouse_records_every_migration_once(built):
     assert applied(built) == [(m.version, m.name, m.checksum, False) for m in shipped]
     # the old schema digest is gone; views are tracked by their own digest
     # (and each bundled stock file by its content, so an unchanged file is not reloaded, and
-    # how far the incremental stock suite has validated)
+    # how far the incremental stock suites have validated, and the source registry's digest)
     assert dict(query(built, "SELECT key, value FROM pipeline_meta")).keys() == {
         "calendar", "views", "stocks:snapshot:yahoo", "stocks:snapshot:stooq",
-        "dq:stock_prices"}
+        "dq:stock_prices", "dq:stock_moves", "sources"}
 
 
 def test_legacy_warehouse_is_upgraded_in_place_and_keeps_its_history(legacy, built):

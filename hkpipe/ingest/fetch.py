@@ -41,13 +41,16 @@ FACTOR_TOLERANCE = 1e-4
 BACKOFF, MAX_WAIT = 2.0, 120.0  # seconds: the first wait (doubling), and the longest
 
 
-def with_retries(attempt: Callable[[], T], *, attempts: int, backoff: float = BACKOFF,
+def with_retries(attempt: Callable[[], T], *, attempts: int, backoff: float | None = None,
                  max_wait: float = MAX_WAIT, sleep: Callable[[float], object] | None = None
                  ) -> T:
     """``attempt()`` up to ``attempts`` times while it raises a retryable SourceError; waits
-    ``backoff`` s, doubling, or the ``retry_after`` the failure carries, never more than
-    ``max_wait``. The last failure is raised, saying how many attempts were made."""
+    ``backoff`` s (default BACKOFF), doubling, or the ``retry_after`` the failure carries,
+    never more than ``max_wait``. The last failure is raised, saying how many attempts were
+    made."""
     from tenacity import Retrying, retry_if_exception, stop_after_attempt
+
+    backoff = BACKOFF if backoff is None else backoff
 
     def wait(state) -> float:
         exc = state.outcome.exception()

@@ -1,5 +1,6 @@
--- Stock vendors against each other: listing-days two vendors both hold, and how many of them
--- disagree beyond the tolerance of source_disagreements (measure daily_return), with examples.
+-- Stock vendors against each other: listing-days two vendors both hold, and how many of those
+-- listing-days (not vendor pairs) disagree beyond the tolerance of source_disagreements
+-- (measure daily_return), with examples, each day once.
 WITH multi_vendor AS (
     SELECT stock_code, listing_date
     FROM stock_series
@@ -19,6 +20,16 @@ disagreements AS (
     SELECT symbol, listing_date, trade_date, source_a, source_b, diff_pct, documented_reason
     FROM source_disagreements
     WHERE measure = 'daily_return'
+),
+
+disagreeing_days AS (
+    -- one row per listing-day, however many vendor pairs disagree on it (with three vendors
+    -- a day can be in three pairs): the largest gap, undocumented unless every pair is
+    SELECT symbol, listing_date, trade_date,
+           arg_max(diff_pct, abs(diff_pct))        AS diff_pct,
+           bool_and(documented_reason IS NOT NULL) AS documented
+    FROM disagreements
+    GROUP BY symbol, listing_date, trade_date
 )
 
 SELECT
@@ -28,6 +39,6 @@ SELECT
     count(*)                                                        AS disagreeing,
     count(DISTINCT (symbol, listing_date))                          AS disagreeing_listings,
     string_agg(format('{} {} {:+.2f} points', symbol, trade_date, diff_pct), '; '
-               ORDER BY abs(diff_pct) DESC) FILTER (WHERE documented_reason IS NULL)
+               ORDER BY abs(diff_pct) DESC, symbol, trade_date) FILTER (WHERE NOT documented)
                                                                     AS examples
-FROM disagreements
+FROM disagreeing_days
