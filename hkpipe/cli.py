@@ -269,7 +269,9 @@ def cmd_refresh(settings, args) -> int:
                  + ", ".join(sources.choices(kind="stocks")) + "); the bundled stock prices "
                  "load with `hkpipe run` or `hkpipe load-seeds`")
             return EXIT_INPUT
-        outcome = jobs.refresh_universe(settings, source=args.source, full=args.full)
+        with _Progress("stocks") as progress:
+            outcome = jobs.refresh_universe(settings, source=args.source, full=args.full,
+                                            progress=progress)
         _print_loads(outcome)
         print(f"published {settings.warehouse} (run {outcome.run_id}); "
               f"{outcome.universe.coverage()}")
@@ -278,6 +280,61 @@ def cmd_refresh(settings, args) -> int:
     _print_loads(outcome)
     print(f"published {settings.warehouse} (run {outcome.run_id})")
     return EXIT_OK
+
+
+class _Progress:
+    """Progress of long work on stderr: a bar with the count, rate and time left on a
+    terminal (rich), else a plain line every tenth of the way."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.bar = None
+        self.said = 0
+        self.started = 0.0
+
+    def __enter__(self):
+        import time
+
+        self.started = time.monotonic()
+        if sys.stderr.isatty():
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(TextColumn(f"fetching {self.what}"), BarColumn(),
+                                MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                                TimeRemainingColumn(), transient=True,
+                                console=_stderr_console())
+            self.bar.start()
+            self.task = self.bar.add_task(self.what, total=None, rate="")
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = done / elapsed
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total, rate=f"{rate:.1f}/s")
+        elif done == total or done * 10 // max(total, 1) > self.said:
+            self.said = done * 10 // max(total, 1)
+            left = (total - done) / rate if rate else 0
+            print(f"hkpipe: fetched {done} of {total} {self.what} ({rate:.1f}/s, about "
+                  f"{left:.0f} s left)", file=sys.stderr, flush=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def cmd_import_prices(settings, args) -> int:

@@ -105,16 +105,18 @@ def plan_indexes(settings: Settings, source: str = "live", *, full: bool = False
 
 
 def fetch(settings: Settings, plans: list[ingest_plan.FetchPlan], *, workers: int | None = None,
-          limiters: dict | None = None, tokens: dict | None = None) -> ingest_fetch.Batch:
+          limiters: dict | None = None, tokens: dict | None = None,
+          progress=None) -> ingest_fetch.Batch:
     """Fetch ``plans`` concurrently under each source's rate limit and the one retry rule; a
     failed plan is recorded in the batch, never raised (``ingest.fetch.fetch_all``). Stock
     plans stop early once the failure limit can no longer be met (``ingest.settle.
-    hopeless``): the plans left fail with that reason."""
+    hopeless``): the plans left fail with that reason. ``progress(done, total)`` is called
+    after each plan (the CLI's progress display)."""
     stocks = [p for p in plans if p.kind == "stocks"]
     give_up = (ingest_settle.hopeless(stocks, settings.max_stock_failures) if stocks
                else None)
     return ingest_fetch.fetch_all(settings, plans, workers=workers, limiters=limiters,
-                                  tokens=tokens, give_up=give_up)
+                                  tokens=tokens, give_up=give_up, progress=progress)
 
 
 def settle_indexes(batch: ingest_fetch.Batch
@@ -296,18 +298,20 @@ def plan_universe(settings: Settings, source: str = "live", *, full: bool = Fals
 
 
 def refresh_universe(settings: Settings, *, source: str = "live", full: bool = False,
-                     workers: int | None = None) -> Outcome:
+                     workers: int | None = None, progress=None) -> Outcome:
     """Refresh every currently listed curated stock from ``source`` (a live source, or
     ``live`` for every one) into ``stock_prices``, incrementally per listing and source.
 
     A stock that cannot be fetched (unknown, 404, empty, suspended, bad data, failing after
     retries) is recorded in ``load_failures`` with its reason and does not block the others,
     while the failed share stays within ``settings.max_stock_failures``; above it
-    ``TooManyStockFailures`` is raised and nothing is published.
+    ``TooManyStockFailures`` is raised and nothing is published. ``progress(done, total)``
+    follows the fetch.
     """
     plans = plan_universe(settings, source, full=full)
     outcome = Outcome(new_run_id(), settings.warehouse, source_used=source)
-    result = settle_universe(settings, fetch(settings, plans, workers=workers), plans)
+    result = settle_universe(settings, fetch(settings, plans, workers=workers,
+                                             progress=progress), plans)
     outcome.universe = result
     outcome.notes += result.notes()
     _write(settings, outcome, "refresh --universe listings", universe=result)

@@ -103,8 +103,13 @@ def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, fake, ca
     serve_universe(fake, codes, failing={failed})
     monkeypatch.setenv("HKPIPE_WAREHOUSE", str(wh.warehouse))
     assert main(["refresh", "--source", "yahoo", "--universe", "listings"]) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert f"{len(codes) - 1} of {len(codes)} fetched" in out
+    # progress off a terminal: plain lines, the last one the whole universe (issue 22 item 13)
+    progress = [line for line in captured.err.splitlines() if "hkpipe: fetched" in line]
+    assert 2 <= len(progress) <= 11
+    assert progress[-1].startswith(f"hkpipe: fetched {len(codes)} of {len(codes)} stocks")
     assert f"FAILED {failed} ({sources.stock_symbol(failed)}" in out
     stored = query(wh.warehouse, "SELECT count(DISTINCT stock_code), count(*), "
                    "min(trade_date), max(trade_date), count(*) FILTER (price_basis = "

@@ -209,7 +209,8 @@ class Batch:
 
 def fetch_all(settings: Settings, plans: list[FetchPlan], *, workers: int | None = None,
               limiters: dict | None = None, tokens: dict | None = None,
-              give_up: Callable[[Batch], str | None] | None = None) -> Batch:
+              give_up: Callable[[Batch], str | None] | None = None,
+              progress: Callable[[int, int], object] | None = None) -> Batch:
     """Every plan in a pool of ``workers`` threads (``settings.fetch_workers``), each source
     under its rate limit; a failed plan is recorded, never raised.
 
@@ -219,7 +220,7 @@ def fetch_all(settings: Settings, plans: list[FetchPlan], *, workers: int | None
     fetched; a source whose session cannot be opened fails each of its plans with that.
     ``give_up``: asked after each finished plan; when it gives a reason, the plans not yet
     started are not fetched and fail with it (a dead source costs seconds, not the whole
-    universe at the rate limit).
+    universe at the rate limit). ``progress(done, total)`` is called after each plan.
     """
     batch = Batch()
     limiters = dict(limiters or {})
@@ -253,6 +254,8 @@ def fetch_all(settings: Settings, plans: list[FetchPlan], *, workers: int | None
                     batch.fetched.append((p, frame, whole))
                 else:
                     batch.failures.append((p, exc))
+                if progress is not None:
+                    progress(len(batch.fetched) + len(batch.failures), len(plans))
                 if give_up is not None and not stop:
                     reason = give_up(batch)
                     if reason:
