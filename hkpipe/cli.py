@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .errors import InputError, PipelineError
-from .settings import Settings
+from .settings import DEFAULT_MAX_STOCK_FAILURES, Settings
 
 EXIT_OK, EXIT_CHECK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2, 3
 
@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
                         "the live sources (as NNNN.HK at each), concurrently under "
                         "a rate limit; a stock that fails is recorded in load_failures with its "
                         "reason, and the run exits 0 naming it while the failed share is at "
-                        "most HKPIPE_MAX_STOCK_FAILURES (default 0.05), else 3 with nothing "
+                        "most HKPIPE_MAX_STOCK_FAILURES (default "
+                        f"{DEFAULT_MAX_STOCK_FAILURES:g}), else 3 with nothing "
                         "published")
 
     p = sub.add_parser("import-prices", parents=[common, seeds],
@@ -262,13 +263,6 @@ def cmd_run(settings, args) -> int:
 def cmd_refresh(settings, args) -> int:
     from . import jobs
     if args.universe == "listings":
-        if args.source == "snapshot":
-            from . import sources
-
-            _err("input error: --universe listings needs a live source ("
-                 + ", ".join(sources.choices(kind="stocks")) + "); the bundled stock prices "
-                 "load with `hkpipe run` or `hkpipe load-seeds`")
-            return EXIT_INPUT
         with _Progress("stocks") as progress:
             outcome = jobs.refresh_universe(settings, source=args.source, full=args.full,
                                             progress=progress)

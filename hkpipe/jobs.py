@@ -288,9 +288,12 @@ def plan_universe(settings: Settings, source: str = "live", *, full: bool = Fals
     """What a universe refresh of ``source`` (a live source, or ``live``) asks for: one plan
     per currently listed curated stock and source."""
     if source not in sources.live("stocks") and source != "live":
-        raise PipelineError(f"--universe listings needs a live source "
-                            f"({', '.join(sources.choices(kind='stocks'))}), not {source!r}: "
-                            "the bundled stock prices load with `run` and `load-seeds`")
+        from .errors import InputError
+
+        raise InputError(None, f"--universe listings needs a live source "
+                         f"({', '.join(sources.choices(kind='stocks'))}), not {source!r}: the "
+                         "bundled stock prices load with `hkpipe run` or `hkpipe load-seeds`",
+                         field="--source")
     names = sources.expand(source, "stocks")
     recent = reads.recent_stock_days(settings.warehouse, names, ingest_plan.REVISION_SESSIONS)
     return ingest_plan.stocks(settings, ingest_plan.listed(settings), names,

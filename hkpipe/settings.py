@@ -37,6 +37,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 HK_TZ = "Asia/Hong_Kong"
+# the share of a universe refresh's stocks that may fail before nothing is published
+DEFAULT_MAX_STOCK_FAILURES = 0.05
 
 
 def clock(now: str | None = None):
@@ -91,7 +93,7 @@ class Settings:
     reports_dir: Path
     lock_timeout: float
     now: str | None = None
-    max_stock_failures: float = 0.05
+    max_stock_failures: float = DEFAULT_MAX_STOCK_FAILURES
     fetch_workers: int = 8
     # source name -> its run settings, one per live source of the registry (``sources``)
     sources: Mapping[str, SourceConfig] = field(default_factory=dict)
@@ -125,7 +127,8 @@ class Settings:
             reports_dir=Path(env.get("HKPIPE_REPORTS", "reports")),
             lock_timeout=float(env.get("HKPIPE_LOCK_TIMEOUT", "600")),
             now=env.get("HKPIPE_NOW") or None,
-            max_stock_failures=_fraction(env.get("HKPIPE_MAX_STOCK_FAILURES", "0.05"),
+            max_stock_failures=_fraction(env.get("HKPIPE_MAX_STOCK_FAILURES",
+                                                 str(DEFAULT_MAX_STOCK_FAILURES)),
                                          "HKPIPE_MAX_STOCK_FAILURES"),
             fetch_workers=max(1, int(env.get("HKPIPE_FETCH_WORKERS", "8"))),
             sources=source_configs(env),

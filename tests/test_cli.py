@@ -39,7 +39,10 @@ def test_check_json_shape(built_settings):
     assert len(ledger) >= 16
     assert doc["checks"] and all(set(c) == {"name", "ok", "detail", "warning"}
                                  for c in doc["checks"])
-    assert {"integrity:prices_unique_per_day", "integrity:prices_high_ge_low"} <= {
+    assert {"integrity:prices_unique_per_day", "integrity:prices_open_close_in_range"} <= {
+        c["name"] for c in doc["checks"]}
+    # a rule the schema already holds (a CHECK) has no integrity check that could never fire
+    assert not {"integrity:prices_high_ge_low", "integrity:prices_positive_close"} & {
         c["name"] for c in doc["checks"]}
 
 

@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from .. import sqlfiles
+from ..seeds import TIERS
 from ..settings import EXPECTATIONS_DIR, hk_today, utc_now
 from . import CheckResult
 
@@ -68,7 +69,9 @@ def table_batches(today: date | None = None) -> list[Batch]:
               chunked=True),
         Batch("prices_sessions", query="quality/missing_sessions"),
         Batch("new_economy_listings", query="quality/new_economy_listings_batch",
-              parameters={"today_yyyymmdd": int(today.strftime("%Y%m%d"))}),
+              # the tiers are seeds.TIERS, declared once
+              parameters={"today_yyyymmdd": int(today.strftime("%Y%m%d")),
+                          "tiers": list(TIERS)}),
         Batch("stock_prices", query="quality/stock_prices_batch", sql_params={"since": None},
               watermark="quality/stock_watermark"),
         # a warning suite: each move warns once (its watermark advances after a warning too)
@@ -232,7 +235,7 @@ class Watermark:
                 {"through": self.through, "context": self.context})})
 
     def describe(self) -> str:
-        return (f"rows loaded after {self.since} (earlier rows passed before)" if self.since
+        return (f"rows loaded after {self.since} (earlier rows were validated before)" if self.since
                 else "every stored row")
 
 

@@ -21,14 +21,15 @@ def _shorten(listing: str | None, count: int, sep: str) -> str:
 def reconcile(con) -> list[CheckResult]:
     """``reconcile:<symbol>`` for each symbol two sources observed on a common day."""
     out = []
-    for symbol, days, sources, bad, documented, examples in con.execute(
+    for symbol, days, sources, bad, documented, examples, tolerance in con.execute(
             sqlfiles.query("quality/reconcile")).fetchall():
         doc = f"; {documented} documented disagreement(s)" if documented else ""
         if bad:
-            detail = (f"{bad} day(s) where closes differ by more than 0.05% "
+            detail = (f"{bad} day(s) where closes differ by more than {tolerance:g}% "
                       f"({sources}): {_shorten(examples, bad, '; ')}{doc}")
         else:
-            detail = f"{days} day(s) with closes from {sources}, all within 0.05%{doc}"
+            detail = (f"{days} day(s) with closes from {sources}, all within "
+                      f"{tolerance:g}%{doc}")
         out.append(CheckResult(f"reconcile:{symbol}", not bad, detail))
     return out
 

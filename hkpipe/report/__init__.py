@@ -25,11 +25,12 @@ import pandas as pd
 
 from .. import sqlfiles
 from ..checks import quality
+from ..seeds import TIERS
 from ..settings import PROJECT_ROOT
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
-TIER_COLOURS = {"core": "#1f77b4", "broad": "#2ca02c", "new_consumer": "#ff7f0e",
-                "none": "#c7c7c7"}
+# one colour per tier, in the order of seeds.TIERS (the one list of tiers)
+TIER_COLOURS = dict(zip(TIERS, ("#1f77b4", "#2ca02c", "#ff7f0e", "#c7c7c7"), strict=True))
 HIGHLIGHT_COLOURS = ["#d62728", "#ff7f0e", "#9467bd", "#8c564b"]
 BASE_COLOUR = "#1f77b4"
 MISSING = "n/a"  # what a table cell says where the data has no value

@@ -36,7 +36,8 @@ SELECT
     o.sources,
     coalesce(d.undocumented, 0) AS undocumented,
     coalesce(d.documented, 0)   AS documented,
-    d.examples
+    d.examples,
+    close_tolerance_pct()       AS tolerance
 FROM compared AS c
 JOIN observed_sources AS o USING (symbol)
 LEFT JOIN disagreements AS d USING (symbol)

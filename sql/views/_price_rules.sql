@@ -18,6 +18,11 @@ CREATE OR REPLACE MACRO source_is_exchange(stored) AS coalesce((
 COMMENT ON MACRO source_rank IS 'Precedence of an index price source (1 wins) when prices resolves price_observations, from source_registry.price_rank: an analyst''s import:<file>, then hkex (the exchange''s own data), then yahoo, then the bundled snapshot; a source without a rank comes last.';
 COMMENT ON MACRO source_is_exchange IS 'True for the exchange''s own data (source_registry.is_exchange: hkex), false for a vendor''s.';
 
+-- close_tolerance_pct(): how far apart (percent) two sources' closes of an index may be before
+-- source_disagreements lists the day and check fails reconcile:<symbol> (vendors round).
+CREATE OR REPLACE MACRO close_tolerance_pct() AS 0.05;
+COMMENT ON MACRO close_tolerance_pct IS 'The tolerance, in percent, of two sources'' closes of an index: beyond it source_disagreements lists the day (measure close).';
+
 -- same_value(a, b): equal, or apart by no more than rounding noise: half a unit of the second
 -- decimal, or one part in a million of the value, whichever is larger (Yahoo serves float32
 -- artefacts such as 26338.470703125 for 26338.47; vendors round to two decimals).

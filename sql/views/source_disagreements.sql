@@ -74,7 +74,7 @@ final AS (
         (SELECT first(d.reason) FROM documented AS d
          WHERE d.date = p.trade_date AND d.symbol IN (p.symbol, '*')) AS documented_reason
     FROM pairs AS p
-    WHERE abs(p.diff_pct) > 0.05
+    WHERE abs(p.diff_pct) > close_tolerance_pct()
     UNION ALL BY NAME
     SELECT
         p.*,
