@@ -49,8 +49,18 @@ def clock(now: str | None = None):
     import pandas as pd
 
     value = now or os.environ.get("HKPIPE_NOW") or None
-    stamp = pd.Timestamp(value) if value else pd.Timestamp.now(tz="UTC")
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    if not value:
+        return pd.Timestamp.now(tz="UTC")
+    try:
+        stamp = pd.Timestamp(value)
+        if pd.isna(stamp):
+            raise ValueError("not a time")
+        return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    except (ValueError, TypeError, OverflowError, ArithmeticError):
+        from .errors import InputError
+
+        raise InputError(None, f"HKPIPE_NOW={value!r} is not an ISO time (e.g. "
+                         "2026-05-04T18:00:00+08:00); unset it to use the wall clock") from None
 
 
 def hk_today(now: str | None = None) -> date:
@@ -91,33 +101,71 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
+        """Settings from the HKPIPE_* variables, each number checked once (``number``): a bad
+        value is an InputError (exit 2) naming the variable, before anything runs."""
         env = os.environ
         settings = cls(
             warehouse=Path(env.get("HKPIPE_WAREHOUSE", "data/warehouse.duckdb")),
             seeds_dir=Path(env.get("HKPIPE_SEEDS", PROJECT_ROOT / "seeds")),
             reports_dir=Path(env.get("HKPIPE_REPORTS", "reports")),
-            lock_timeout=float(env.get("HKPIPE_LOCK_TIMEOUT", "600")),
-            yahoo_timeout=float(env.get("HKPIPE_YAHOO_TIMEOUT", "30")),
-            yahoo_attempts=int(env.get("HKPIPE_YAHOO_ATTEMPTS", "3")),
+            lock_timeout=number("HKPIPE_LOCK_TIMEOUT"),
+            yahoo_timeout=number("HKPIPE_YAHOO_TIMEOUT"),
+            yahoo_attempts=number("HKPIPE_YAHOO_ATTEMPTS"),
             now=env.get("HKPIPE_NOW") or None,
             # honoured exactly as given, so the source can point at a stand-in service
             hkex_url=env.get("HKPIPE_HKEX_URL", HKEX_URL),
             hkex_token_url=env.get("HKPIPE_HKEX_TOKEN_URL", HKEX_TOKEN_URL),
-            hkex_timeout=float(env.get("HKPIPE_HKEX_TIMEOUT", "30")),
-            hkex_attempts=int(env.get("HKPIPE_HKEX_ATTEMPTS", "3")),
-            max_stock_failures=_fraction(env.get("HKPIPE_MAX_STOCK_FAILURES", "0.05"),
-                                         "HKPIPE_MAX_STOCK_FAILURES"),
-            fetch_workers=max(1, int(env.get("HKPIPE_FETCH_WORKERS", "8"))),
-            yahoo_rate=float(env.get("HKPIPE_YAHOO_RATE", "4")),
-            hkex_rate=float(env.get("HKPIPE_HKEX_RATE", "2")),
+            hkex_timeout=number("HKPIPE_HKEX_TIMEOUT"),
+            hkex_attempts=number("HKPIPE_HKEX_ATTEMPTS"),
+            max_stock_failures=number("HKPIPE_MAX_STOCK_FAILURES"),
+            fetch_workers=number("HKPIPE_FETCH_WORKERS"),
+            yahoo_rate=number("HKPIPE_YAHOO_RATE"),
+            hkex_rate=number("HKPIPE_HKEX_RATE"),
         )
         given = {k: (Path(v) if k.endswith(("_dir", "warehouse")) else v)
                  for k, v in overrides.items() if v is not None}
-        return replace(settings, **given)
+        settings = replace(settings, **given)
+        settings.clock()  # HKPIPE_NOW (or now=) must be a time: refused here, not mid-run
+        return settings
 
 
-def _fraction(text: str, name: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 1:
-        raise ValueError(f"{name}={text}: a fraction between 0 and 1 is required")
+# Every numeric HKPIPE_* variable: (type, default, lowest, highest, what it is). Checked in one
+# place (``number``); the bounds keep each value meaningful: a timeout is a finite number of
+# seconds, a share is a fraction, a thread or attempt count a whole number in reason.
+NUMBERS: dict[str, tuple[type, str, float, float, str]] = {
+    "HKPIPE_LOCK_TIMEOUT": (float, "600", 0, 7 * 86400, "seconds a writer waits for another"),
+    "HKPIPE_YAHOO_TIMEOUT": (float, "30", 0.1, 86400, "seconds a whole Yahoo fetch may take"),
+    "HKPIPE_YAHOO_ATTEMPTS": (int, "3", 1, 100, "tries per Yahoo symbol"),
+    "HKPIPE_HKEX_TIMEOUT": (float, "30", 0.1, 86400, "seconds a whole HKEX fetch may take"),
+    "HKPIPE_HKEX_ATTEMPTS": (int, "3", 1, 100, "tries per HKEX symbol"),
+    "HKPIPE_MAX_STOCK_FAILURES": (float, "0.05", 0, 1, "the share of a universe refresh's "
+                                  "stock fetches that may fail, a fraction"),
+    "HKPIPE_FETCH_WORKERS": (int, "8", 1, 256, "threads fetching stocks at once"),
+    "HKPIPE_YAHOO_RATE": (float, "4", 0, 1e6, "Yahoo requests per second, 0 for no limit"),
+    "HKPIPE_HKEX_RATE": (float, "2", 0, 1e6, "HKEX requests per second, 0 for no limit"),
+}
+
+
+def number(name: str, env=None) -> float | int:
+    """The value of numeric variable ``name`` (``NUMBERS``), its default when unset or empty;
+    InputError (exit 2) naming the variable for anything else: not a number, NaN, infinite,
+    a fraction where a whole number is wanted, or outside its bounds."""
+    import math
+
+    from .errors import InputError
+
+    kind, default, low, high, what = NUMBERS[name]
+    text = (os.environ if env is None else env).get(name, "").strip() or default
+    whole = "a whole number" if kind is int else "a number"
+    try:
+        value = float(text)
+        if kind is int:
+            if not value.is_integer():
+                raise ValueError
+            value = int(value)
+    except (ValueError, OverflowError):
+        value = None
+    if value is None or not math.isfinite(value) or not low <= value <= high:
+        raise InputError(None, f"environment variable {name}={text!r} is not valid: "
+                         f"{what}, {whole} from {low:g} to {high:g} (default {default})")
     return value

@@ -1,0 +1,113 @@
+"""Issue 22 items 6 and 7: every failure is one line with the right exit code (2 bad input, 3
+anything else), never a traceback under exit 1, and the warehouse stays byte for byte as it
+was."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hkpipe import jobs
+from hkpipe.cli import main
+from hkpipe.errors import InputError
+from hkpipe.settings import Settings
+
+FEW_HUNDRED = 600  # the most characters an error line may take, its input quoted and cut
+
+
+def run_cli(capsys, *args) -> tuple[int, str]:
+    code = main(list(args))
+    return code, capsys.readouterr().err
+
+
+def one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err[-2000:]
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def file_bytes(path: Path) -> bytes:
+    return Path(path).read_bytes()
+
+
+def no_build_files(path: Path) -> bool:
+    return not list(Path(path).parent.glob(f".{Path(path).name}.building-*"))
+
+
+# --- HKPIPE_* numbers: checked once, refused naming the variable -------------------------
+
+@pytest.mark.parametrize("name,value", [
+    ("HKPIPE_LOCK_TIMEOUT", "abc"), ("HKPIPE_LOCK_TIMEOUT", "nan"),
+    ("HKPIPE_LOCK_TIMEOUT", "-5"), ("HKPIPE_LOCK_TIMEOUT", "inf"),
+    ("HKPIPE_MAX_STOCK_FAILURES", "2"), ("HKPIPE_NOW", "notatime"),
+    ("HKPIPE_FETCH_WORKERS", "x"), ("HKPIPE_FETCH_WORKERS", "2.5"),
+    ("HKPIPE_YAHOO_ATTEMPTS", "0"), ("HKPIPE_HKEX_TIMEOUT", "1e309"),
+    ("HKPIPE_YAHOO_RATE", "-1"),
+])
+def test_a_bad_setting_exits_2_naming_the_variable(monkeypatch, capsys, tmp_path, name, value):
+    monkeypatch.setenv(name, value)
+    code, err = run_cli(capsys, "status", "--warehouse", str(tmp_path / "none.duckdb"))
+    assert code == 2
+    line = one_line(err)
+    assert line.startswith("hkpipe: input error: ") and name in line and repr(value) in line
+    with pytest.raises(InputError, match=name):
+        Settings.from_env()
+
+
+def test_settings_defaults_and_empty_values(monkeypatch):
+    monkeypatch.setenv("HKPIPE_LOCK_TIMEOUT", "")  # empty: the default
+    monkeypatch.setenv("HKPIPE_FETCH_WORKERS", " 4 ")
+    monkeypatch.setenv("HKPIPE_MAX_STOCK_FAILURES", "1")
+    s = Settings.from_env()
+    assert (s.lock_timeout, s.fetch_workers, s.max_stock_failures) == (600.0, 4, 1.0)
+    assert isinstance(s.fetch_workers, int) and isinstance(s.yahoo_attempts, int)
+
+
+# --- the last resort: one line, exit 3 -------------------------------------------------
+
+@pytest.mark.parametrize("exc,text", [
+    (RuntimeError("boom\n  on a second line"), "unexpected RuntimeError: boom on a second line"),
+    (MemoryError(), "out of memory"),
+    (RecursionError("maximum recursion depth exceeded"), "nested too deeply"),
+    (OSError(errno.ENOSPC, "No space left on device", "x.png"), "disk full writing x.png"),
+    (ValueError("v" * 100_000), "characters cut"),
+])
+def test_an_unexpected_exception_is_one_line_with_exit_3(monkeypatch, capsys, tmp_path, exc,
+                                                         text):
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(jobs, "status", fail)
+    code, err = run_cli(capsys, "status", "--warehouse", str(tmp_path / "w.duckdb"))
+    assert code == 3
+    line = one_line(err)
+    assert line.startswith("hkpipe: error: ") and text in line
+    assert len(line) < FEW_HUNDRED
+
+
+def test_an_error_message_quotes_a_few_hundred_characters_at_most():
+    err = InputError("f.csv", f"{'x' * 100_000!r} is not a number", line=3, field="close")
+    assert len(str(err)) < FEW_HUNDRED
+    assert str(err).startswith("f.csv, line 3, field 'close': 'xxx")
+    assert str(err).endswith("is not a number") and "characters cut" in str(err)
+
+
+# --- as a user runs it: a separate process, no traceback --------------------------------
+
+def test_the_command_never_prints_a_traceback(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
+    env["HKPIPE_LOCK_TIMEOUT"] = "abc"
+    out = subprocess.run([sys.executable, "-m", "hkpipe.cli", "status", "--warehouse",
+                          str(tmp_path / "w.duckdb")], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert out.returncode == 2
+    assert one_line(out.stderr) == ("hkpipe: input error: environment variable "
+                                    "HKPIPE_LOCK_TIMEOUT='abc' is not valid: seconds a writer "
+                                    "waits for another, a number from 0 to 604800 (default "
+                                    "600)")
