@@ -47,6 +47,11 @@ class InputError(PipelineError):
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
 
 
+class DiskFull(PipelineError):
+    """The disk filled while writing (ENOSPC); nothing was published. Exit 3, not 2: the input
+    was fine."""
+
+
 class WarehouseBusy(PipelineError):
     """Another refresh holds the warehouse's write lock."""
 

@@ -9,6 +9,7 @@ it was. Builds are serialised by an advisory lock next to the file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -21,7 +22,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from . import migrations, sqlfiles
-from .errors import InputError, PipelineError, WarehouseBusy
+from .errors import DiskFull, InputError, PipelineError, WarehouseBusy
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 BUILD_TAG = ".building-"
@@ -128,6 +129,8 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
                     create_empty(tmp)
                 con = duckdb.connect(str(tmp))
             except OSError as exc:
+                if _disk_full(exc):
+                    raise  # exit 3 below: the input is fine, the disk is not
                 raise InputError(live, f"cannot write a build next to the warehouse: "
                                  f"{exc.strerror or exc}") from None
             except duckdb.Error as exc:
@@ -148,11 +151,37 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
             _fsync(tmp)
             os.replace(tmp, live)
             _fsync(live.parent)
+        except BaseException as exc:
+            if _disk_full(exc):
+                size = live.stat().st_size if live.exists() else 0
+                raise DiskFull(
+                    f"disk full while building {live} ({_first_line(exc)}); nothing was "
+                    f"published and the warehouse is as it was. A build needs free space in "
+                    f"{live.parent} for a whole copy of the warehouse ({size / 1e6:,.0f} MB) "
+                    "and what the run adds") from None
+            raise
         finally:
             if con is not None:
                 con.close()
             tmp.unlink(missing_ok=True)
             wal.unlink(missing_ok=True)
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is the disk (or a quota) filling up: an OSError ENOSPC/EDQUOT, or
+    DuckDB's own report of one (it raises an IOException, or a FatalException at CHECKPOINT,
+    carrying the system's message)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if isinstance(exc, duckdb.Error):
+        text = str(exc)
+        return any(words in text for words in (os.strerror(errno.ENOSPC),
+                                               os.strerror(errno.EDQUOT)))
+    return False
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def views_digest() -> str:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from hkpipe import jobs
@@ -96,6 +97,38 @@ def test_an_error_message_quotes_a_few_hundred_characters_at_most():
     assert len(str(err)) < FEW_HUNDRED
     assert str(err).startswith("f.csv, line 3, field 'close': 'xxx")
     assert str(err).endswith("is not a number") and "characters cut" in str(err)
+
+
+# --- a full disk during a build: exit 3, not 2; nothing changes ------------------------
+
+def test_disk_full_while_copying_the_warehouse_exits_3(built_settings, capsys, monkeypatch):
+    before = file_bytes(built_settings.warehouse)
+
+    def full(src, dst, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+
+    monkeypatch.setattr("hkpipe.warehouse.shutil.copyfile", full)
+    code, err = run_cli(capsys, "check", "--warehouse", str(built_settings.warehouse))
+    assert code == 3
+    line = one_line(err)
+    assert "disk full" in line and "nothing was published" in line
+    assert file_bytes(built_settings.warehouse) == before
+    assert no_build_files(built_settings.warehouse)
+
+
+def test_disk_full_inside_duckdb_during_a_build_exits_3(built_settings, capsys, monkeypatch):
+    before = file_bytes(built_settings.warehouse)
+
+    def full(*args, **kwargs):
+        raise duckdb.IOException('IO Error: Could not write file "/x/.w.duckdb.building-1": '
+                                 + os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(jobs, "_evaluate", full)
+    code, err = run_cli(capsys, "check", "--warehouse", str(built_settings.warehouse))
+    assert code == 3
+    assert "disk full while building" in one_line(err)
+    assert file_bytes(built_settings.warehouse) == before
+    assert no_build_files(built_settings.warehouse)
 
 
 # --- as a user runs it: a separate process, no traceback --------------------------------
