@@ -485,10 +485,11 @@ def recorded_claims(con, run_id: str) -> list[claims.ClaimResult]:
 
 
 def _open_current(settings: Settings):
-    """A read-only connection to a warehouse at exactly this code's schema version."""
+    """A read-only connection to a whole warehouse (``warehouse.verify_whole``) at exactly
+    this code's schema version."""
     from . import migrations
 
-    con = warehouse.connect_read_only(settings.warehouse)
+    con = warehouse.connect_read_only(settings.warehouse, verify=True)
     try:
         migrations.require_current(con, settings.warehouse)
     except BaseException:
