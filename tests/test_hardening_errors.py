@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,8 @@ from hkpipe import jobs
 from hkpipe.cli import main
 from hkpipe.errors import InputError
 from hkpipe.settings import Settings
+
+from .conftest import SEEDS
 
 FEW_HUNDRED = 600  # the most characters an error line may take, its input quoted and cut
 
@@ -129,6 +132,53 @@ def test_disk_full_inside_duckdb_during_a_build_exits_3(built_settings, capsys, 
     assert "disk full while building" in one_line(err)
     assert file_bytes(built_settings.warehouse) == before
     assert no_build_files(built_settings.warehouse)
+
+
+# --- input nested or repeated beyond reason -----------------------------------------------
+
+def articles_copy(tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS / "articles", seeds / "articles")
+    return seeds
+
+
+def ledger_with(seeds: Path, comparison: str) -> Path:
+    import csv
+    import io
+
+    ledger = next((seeds / "articles").glob("*/claims.csv"))
+    rows = list(csv.DictReader(io.StringIO(ledger.read_text(encoding="utf-8"))))
+    rows[0]["comparison"] = comparison
+    rows[0]["rounded_comparison"] = rows[0]["rounded_kind"] = rows[0]["rounded_reading"] = ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    ledger.write_text(out.getvalue(), encoding="utf-8")
+    return ledger
+
+
+@pytest.mark.parametrize("comparison,refused", [
+    ("not " * 10_000 + "change > 1", True),  # MemoryError in Python's parser
+    ("change > " + "-" * 5_000 + "1", True),  # RecursionError
+    ("(" * 150 + "change > 1" + ")" * 150, True),
+    ("not " * 30 + "change > 1", True),
+    ("not " * 10 + "change > 1", False),
+    (" or ".join(["not (change > 1)"] * 20), False),
+])
+def test_a_comparison_too_long_or_deep_is_refused_naming_file_line_field(
+        tmp_path, capsys, comparison, refused):
+    seeds = articles_copy(tmp_path)
+    ledger = ledger_with(seeds, comparison)
+    code, err = run_cli(capsys, "check", "--no-record", "--seeds-dir", str(seeds),
+                        "--warehouse", str(tmp_path / "none.duckdb"))
+    if not refused:
+        assert code == 3 and "no warehouse" in one_line(err)  # the ledger was accepted
+        return
+    assert code == 2
+    line = one_line(err)
+    assert f"{ledger}, line 2, field 'comparison'" in line
+    assert len(line) < FEW_HUNDRED + 100
 
 
 # --- as a user runs it: a separate process, no traceback --------------------------------
