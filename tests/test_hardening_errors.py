@@ -181,6 +181,20 @@ def test_a_comparison_too_long_or_deep_is_refused_naming_file_line_field(
     assert len(line) < FEW_HUNDRED + 100
 
 
+@pytest.mark.parametrize("toml", [
+    "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "x = " + "{a = " * 50_000 + "1" + "}" * 50_000 + "\n",
+])
+def test_deeply_nested_article_toml_is_refused_naming_the_file(tmp_path, capsys, toml):
+    seeds = articles_copy(tmp_path)
+    article = next((seeds / "articles").glob("*/article.toml"))
+    article.write_text(toml, encoding="utf-8")
+    code, err = run_cli(capsys, "check", "--no-record", "--seeds-dir", str(seeds),
+                        "--warehouse", str(tmp_path / "none.duckdb"))
+    assert code == 2
+    assert f"{article}: " in one_line(err) and "nested too deeply" in err
+
+
 # --- as a user runs it: a separate process, no traceback --------------------------------
 
 def test_the_command_never_prints_a_traceback(tmp_path):
