@@ -16,8 +16,9 @@ import pytest
 
 from hkpipe import jobs
 from hkpipe.cli import main
-from hkpipe.errors import InputError
+from hkpipe.errors import InputError, SourceError
 from hkpipe.settings import Settings
+from hkpipe.sources import hkex
 
 from .conftest import SEEDS
 
@@ -193,6 +194,48 @@ def test_deeply_nested_article_toml_is_refused_naming_the_file(tmp_path, capsys,
                         "--warehouse", str(tmp_path / "none.duckdb"))
     assert code == 2
     assert f"{article}: " in one_line(err) and "nested too deeply" in err
+
+
+def test_a_100000_deep_json_answer_from_hkex_is_malformed():
+    deep = b"hkpipe(" + b"[" * 100_000 + b"]" * 100_000 + b")"
+    with pytest.raises(SourceError) as err:
+        hkex.parse_jsonp(deep, "HKEX .HSI")
+    assert err.value.kind == "malformed" and len(str(err.value)) < 300
+    deep_doc = b'hkpipe({"data": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_001 + b")"
+    with pytest.raises(SourceError) as err:
+        hkex.parse_jsonp(deep_doc, "HKEX .HSI")
+    assert err.value.kind == "malformed"
+    for constant in (b"NaN", b"Infinity", b"-Infinity"):
+        body = (b'hkpipe({"data": {"responsecode": "000", "datalist": [[1, 2, 3, 1, '
+                + constant + b"]]}})")
+        with pytest.raises(SourceError) as err:
+            hkex.parse_jsonp(body, "HKEX .HSI")
+        assert err.value.kind == "malformed"
+
+
+def test_a_deep_json_answer_through_the_service_exits_3_and_changes_nothing(
+        built_settings, capsys, monkeypatch):
+    from .fake_hkex import FakeHKEX, snapshot_bars
+
+    fake = FakeHKEX().start()
+    try:
+        for name, value in fake.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("HKPIPE_NOW", "2026-08-21T10:00:00Z")
+        monkeypatch.setenv("HKPIPE_HKEX_ATTEMPTS", "1")
+        fake.serve(".HSI", snapshot_bars(SEEDS / "prices" / "HSI.csv", "2026-08-01",
+                                         volume_means="turnover"))
+        fake.serve(".HSTECH", snapshot_bars(SEEDS / "prices" / "HSTECH.csv", "2016-01-01"))
+        fake.serve(".HKEXT100", snapshot_bars(SEEDS / "prices" / "HSTECH.csv", "2024-11-01"))
+        fake.fail(".HSI", ("body", b"hkpipe(" + b"[" * 100_000 + b"]" * 100_000 + b")"))
+        before = file_bytes(built_settings.warehouse)
+        code, err = run_cli(capsys, "refresh", "--source", "hkex",
+                            "--warehouse", str(built_settings.warehouse))
+    finally:
+        fake.stop()
+    assert code == 3
+    assert "HKEX .HSI" in one_line(err) and "JSON" in err
+    assert file_bytes(built_settings.warehouse) == before
 
 
 # --- as a user runs it: a separate process, no traceback --------------------------------

@@ -83,10 +83,12 @@ def parse_jsonp(body: bytes, where: str) -> list:
     if not match:
         raise SourceError(f"{where}: answer is not JSONP ({body[:60]!r}...)", kind="malformed")
     try:
-        doc = json.loads(match["json"])
+        # NaN and Infinity are not JSON: refused as malformed, never read as numbers
+        doc = json.loads(match["json"], parse_constant=_no_constant)
         data = doc["data"]
         code = str(data.get("responsecode", ""))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
+        # RecursionError: JSON nested deeper than the parser's stack (100,000 '[')
         raise SourceError(f"{where}: JSONP does not hold the documented JSON "
                           f"({match['json'][:60]!r}...)", kind="malformed") from None
     if code != "000":
@@ -97,6 +99,10 @@ def parse_jsonp(body: bytes, where: str) -> list:
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
         raise SourceError(f"{where}: datalist is not a list of rows", kind="malformed")
     return rows
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _number(value) -> float:
