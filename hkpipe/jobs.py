@@ -20,7 +20,7 @@ from . import calendar, load, seeds, sqlfiles, warehouse
 from . import stocks as stock_prices
 from .checks import CheckResult, claims, integrity, quality
 from .checks import sources as source_checks
-from .errors import PipelineError
+from .errors import InputError, PipelineError
 from .settings import Settings
 
 
@@ -439,6 +439,7 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
     checking it afresh without recording (``hkpipe report``)."""
     from . import report as report_module
 
+    writable_folder(out_dir)  # before the checks: a bad --out fails at once
     outcome = check(settings, record=False)
     con = _open_current(settings)
     try:
@@ -446,6 +447,27 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
                                             outcome.checks, out_dir, data_docs=data_docs)
     finally:
         con.close()
+
+
+def writable_folder(folder: Path) -> None:
+    """Create ``folder`` if needed and make sure files can be written in it; InputError
+    (exit 2) naming it when it is a file, or cannot be created or written."""
+    import errno
+    import tempfile
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, "is a file, not a folder; --out names the folder the report "
+                         "is written into")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".hkpipe-probe-"):
+            pass
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise  # a full disk is not bad input: exit 3 (cli)
+        raise InputError(folder, f"cannot write the report here: {exc.strerror or exc}; choose "
+                         "a writable --out folder") from None
 
 
 def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list[CheckResult],
@@ -457,6 +479,7 @@ def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list
 
     from . import report as report_module
 
+    writable_folder(out_dir)
     articles = articles_module.read_all(settings.seeds_dir)
     ledger = {c.key: c for c in articles_module.all_claims(articles)}
     con = warehouse.connect_read_only(settings.warehouse)

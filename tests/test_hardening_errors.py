@@ -238,6 +238,53 @@ def test_a_deep_json_answer_through_the_service_exits_3_and_changes_nothing(
     assert file_bytes(built_settings.warehouse) == before
 
 
+# --- report --out -----------------------------------------------------------------------
+
+def test_report_out_at_a_file_or_under_one_exits_2(built_settings, capsys, tmp_path):
+    existing = tmp_path / "report.txt"
+    existing.write_text("keep me")
+    before = file_bytes(built_settings.warehouse)
+    for out in (existing, existing / "sub"):
+        code, err = run_cli(capsys, "report", "--no-data-docs", "--out", str(out),
+                            "--warehouse", str(built_settings.warehouse))
+        assert code == 2
+        assert str(out) in one_line(err)
+    assert existing.read_text() == "keep me"
+    assert file_bytes(built_settings.warehouse) == before
+
+
+def test_report_out_at_an_unwritable_folder_exits_2(built_settings, capsys, tmp_path,
+                                                    monkeypatch):
+    import tempfile
+
+    out = tmp_path / "locked"
+    out.mkdir()
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    # root ignores permission bits, so the refusal is the file system's answer, simulated
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refused)
+    code, err = run_cli(capsys, "report", "--no-data-docs", "--out", str(out),
+                        "--warehouse", str(built_settings.warehouse))
+    assert code == 2
+    line = one_line(err)
+    assert str(out) in line and "Permission denied" in line
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through permission bits")
+def test_report_out_at_a_read_only_folder_exits_2(built_settings, capsys, tmp_path):
+    out = tmp_path / "locked"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        code, err = run_cli(capsys, "report", "--no-data-docs", "--out", str(out),
+                            "--warehouse", str(built_settings.warehouse))
+    finally:
+        out.chmod(0o700)
+    assert code == 2 and str(out) in one_line(err)
+
+
 # --- as a user runs it: a separate process, no traceback --------------------------------
 
 def test_the_command_never_prints_a_traceback(tmp_path):
