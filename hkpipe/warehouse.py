@@ -13,6 +13,7 @@ import errno
 import hashlib
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,7 +98,10 @@ def write_lock(live: Path, timeout: float) -> Iterator[None]:
     """Hold the warehouse's advisory write lock; wait up to ``timeout`` s, then refuse.
 
     ``filelock`` (flock on POSIX, msvcrt on Windows), so this works where fcntl does not.
+    The lock sits beside the file the data is in: a symlinked path is resolved first, so
+    writers through the link and through the real path take the same lock.
     """
+    live = Path(os.path.realpath(live))
     lock_path = live.parent / f".{live.name}.lock"
     if not live.parent.is_dir():  # filelock would create it; a missing folder is an error
         raise InputError(live, f"folder {live.parent} does not exist; create it or choose "
@@ -143,7 +147,9 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
     ``migrated``, when given, receives the migrations applied to this build. With
     ``publish=False`` the copy is discarded at the end (a trial run: ``migrate --dry-run``).
     """
-    live = Path(live)
+    # Resolved once: through a symlinked path the build is made, published and locked beside
+    # the file the data is in, so the link stays a link and the real file is what changes.
+    live = Path(os.path.realpath(live))
     check_target(live)
     with write_lock(live, lock_timeout):
         # Under the lock no other build is running, so any build file left is from a killed run.
@@ -155,6 +161,7 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
         try:
             try:
                 if live.exists():
+                    _create_private(tmp)
                     shutil.copyfile(live, tmp)
                     live_wal = Path(f"{live}.wal")
                     if live_wal.exists():  # someone wrote the live file directly; keep it
@@ -183,6 +190,8 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
             con = None
             if wal.exists():
                 raise PipelineError(f"build {tmp} left a WAL after CHECKPOINT; not publishing")
+            if live.exists():
+                _keep_owner_and_mode(tmp, live.stat())
             _fsync(tmp)
             os.replace(tmp, live)
             _fsync(live.parent)
@@ -200,6 +209,28 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
                 con.close()
             tmp.unlink(missing_ok=True)
             wal.unlink(missing_ok=True)
+
+
+def _create_private(path: Path) -> None:
+    """Create the empty file ``path`` readable by its owner only: a private warehouse's copy
+    is never readable by others while it is built (``_keep_owner_and_mode`` sets the live
+    file's mode before it is published)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def _keep_owner_and_mode(path: Path, live: os.stat_result) -> None:
+    """Give ``path`` the mode of the file it replaces, and its owner and group where
+    permitted: an owner may give a file to a group it is in, only root may give it away;
+    otherwise the builder's own are kept (PermissionError is not a failure)."""
+    chown = getattr(os, "chown", None)  # not on Windows
+    if chown is not None:
+        for uid, gid in ((live.st_uid, live.st_gid), (-1, live.st_gid)):
+            try:
+                chown(path, uid, gid)
+                break
+            except PermissionError:
+                continue
+    os.chmod(path, stat.S_IMODE(live.st_mode))  # after chown, which may clear set-id bits
 
 
 def _disk_full(exc: BaseException) -> bool:
