@@ -197,12 +197,12 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
             _fsync(live.parent)
         except BaseException as exc:
             if _disk_full(exc):
-                size = live.stat().st_size if live.exists() else 0
+                need = (f"a whole copy of the warehouse ({live.stat().st_size / 1e6:,.0f} MB) "
+                        "and what the run adds" if live.exists() else "the new warehouse")
                 raise DiskFull(
                     f"disk full while building {live} ({_first_line(exc)}); nothing was "
                     f"published and the warehouse is as it was. A build needs free space in "
-                    f"{live.parent} for a whole copy of the warehouse ({size / 1e6:,.0f} MB) "
-                    "and what the run adds") from None
+                    f"{live.parent} for {need}") from None
             raise
         finally:
             if con is not None:

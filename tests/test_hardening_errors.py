@@ -1,6 +1,6 @@
-"""Issue 22 items 6 and 7: every failure is one line with the right exit code (2 bad input, 3
+"""Issue 22 item 6: every failure is one line with the right exit code (2 bad input, 3
 anything else), never a traceback under exit 1, and the warehouse stays byte for byte as it
-was."""
+was. A damaged warehouse (items 6 and 7): tests/test_hardening_status.py."""
 
 from __future__ import annotations
 
