@@ -42,7 +42,7 @@ class InputError(PipelineError):
         self.line = line
         self.field = field
         self.reason = message = clip(message)
-        where = [clip(p, 200) for p in (self.path, f"line {line}" if line else None,
+        where = [clip(p, 300) for p in (self.path, f"line {line}" if line else None,
                                         f"field '{field}'" if field else None) if p]
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
 
