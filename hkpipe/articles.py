@@ -99,6 +99,10 @@ def read_article(folder: Path) -> Article:
         line = re.search(r"line (\d+)", str(exc))
         raise InputError(path, f"not valid TOML: {exc}",
                          line=int(line[1]) if line else None) from None
+    except (RecursionError, MemoryError):
+        # tomllib recurses once per nested table or array: thousands deep exhaust the stack
+        raise InputError(path, "tables or arrays nested too deeply to read; article.toml "
+                         "nests a few levels at most") from None
 
     def need(key: str, kind: type, *, empty_ok: bool = False):
         value = meta.get(key)

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import InputError, PipelineError
+from .errors import InputError, PipelineError, clip
 from .settings import DEFAULT_MAX_STOCK_FAILURES, Settings
 
 EXIT_OK, EXIT_CHECK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2, 3
@@ -163,11 +163,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    settings = Settings.from_env(warehouse=args.warehouse,
-                                 seeds_dir=getattr(args, "seeds_dir", None))
-    if args.command in WRITERS:
-        _ensure_default_folder(settings)
     try:
+        settings = Settings.from_env(warehouse=args.warehouse,
+                                     seeds_dir=getattr(args, "seeds_dir", None))
+        if args.command in WRITERS:
+            _ensure_default_folder(settings)
         return COMMANDS[args.command](settings, args)
     except InputError as exc:
         _err(f"input error: {exc}")
@@ -179,6 +179,30 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`hkpipe status | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 128 + 13  # what a process ended by SIGPIPE reports
+    except KeyboardInterrupt:
+        _err("interrupted; nothing was published by the interrupted step")
+        return 128 + 2
+    except Exception as exc:  # the last resort (MemoryError and RecursionError included)
+        # Every failure ends in one line and exit 3, never a traceback under exit 1 (which
+        # means "a check failed"). A build that failed published nothing (warehouse.build).
+        _err(f"error: {_unexpected(exc)}")
+        return EXIT_FAILURE
+
+
+def _unexpected(exc: BaseException) -> str:
+    """One line for an exception no layer below classified."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        where = f" writing {exc.filename}" if exc.filename else ""
+        return f"disk full{where} ({exc.strerror or exc}); nothing was published, free some " \
+               "space and run again"
+    if isinstance(exc, MemoryError):
+        return "out of memory; nothing was published"
+    if isinstance(exc, RecursionError):
+        return "input nested too deeply to read (RecursionError); nothing was published"
+    text = " ".join(str(exc).split()) or "no message"
+    return clip(f"unexpected {type(exc).__name__}: {text}")
 
 
 def _err(text: str) -> None:

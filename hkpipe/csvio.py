@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import bounds
 from .errors import InputError
 
 LINE = "_line"  # column holding each row's line number in the file
@@ -143,8 +144,11 @@ def parse_dates(path, frame: pd.DataFrame, field: str, *, required: bool) -> pd.
     return parsed
 
 
-def parse_numbers(path, frame: pd.DataFrame, field: str, *, required: bool) -> pd.Series:
-    """Decimal numbers -> float64; rejects thousands separators, NaN and infinity words."""
+def parse_numbers(path, frame: pd.DataFrame, field: str, *, required: bool,
+                  bound: bounds.Bound = bounds.NUMBER) -> pd.Series:
+    """Decimal numbers -> float64; rejects thousands separators, NaN and infinity words, and
+    a number that is not finite (``1e309``) or outside ``bound``, its kind's sane range
+    (``hkpipe.bounds``: a price, a volume or amount, another number)."""
     text = frame[field]
     empty = text == ""
     if required:
@@ -153,4 +157,7 @@ def parse_numbers(path, frame: pd.DataFrame, field: str, *, required: bool) -> p
     fail_first(path, frame, ~empty & ~looks_numeric.astype(bool), field,
                lambda r: f"{r[field]!r} is not a number (plain digits and '.', "
                          "no thousands separators)")
-    return pd.to_numeric(text.where(~empty), errors="coerce").astype("float64")
+    numbers = pd.to_numeric(text.where(~empty), errors="coerce").astype("float64")
+    fail_first(path, frame, bound.outside(numbers), field,
+               lambda r: bound.problem(numbers[r.name], repr(r[field])))
+    return numbers

@@ -4,6 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# An error message quotes at most this many characters of what it refuses: a 1 MB cell, a
+# 40 kB ledger comparison or a deep JSON answer is cut here, in one place (``clip``).
+MAX_MESSAGE = 400
+
+
+def clip(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to about ``limit`` characters, keeping its start and its end (where a
+    message says what was expected) and saying how much was left out."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    tail = limit // 4
+    head = limit - tail
+    return f"{text[:head]}...[{len(text) - head - tail:,} characters cut]...{text[-tail:]}"
+
 
 class PipelineError(Exception):
     """A failure the user can act on; the message is one clear line."""
@@ -26,10 +41,15 @@ class InputError(PipelineError):
         self.path = str(path) if path is not None else None
         self.line = line
         self.field = field
-        self.reason = message
-        where = [p for p in (self.path, f"line {line}" if line else None,
-                             f"field '{field}'" if field else None) if p]
+        self.reason = message = clip(message)
+        where = [clip(p, 300) for p in (self.path, f"line {line}" if line else None,
+                                        f"field '{field}'" if field else None) if p]
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class DiskFull(PipelineError):
+    """The disk filled while writing (ENOSPC); nothing was published. Exit 3, not 2: the input
+    was fine."""
 
 
 class WarehouseBusy(PipelineError):

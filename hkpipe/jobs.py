@@ -21,7 +21,7 @@ from . import articles as articles_module
 from . import calendar, seeds, sources, warehouse
 from .checks import CheckResult, claims, freshness, integrity, quality
 from .checks import sources as source_checks
-from .errors import PipelineError
+from .errors import InputError, PipelineError
 from .ingest import fetch as ingest_fetch
 from .ingest import plan as ingest_plan
 from .ingest import settle as ingest_settle
@@ -288,8 +288,6 @@ def plan_universe(settings: Settings, source: str = "live", *, full: bool = Fals
     """What a universe refresh of ``source`` (a live source, or ``live``) asks for: one plan
     per currently listed curated stock and source."""
     if source not in sources.live("stocks") and source != "live":
-        from .errors import InputError
-
         raise InputError(None, f"--universe listings needs a live source "
                          f"({', '.join(sources.choices(kind='stocks'))}), not {source!r}: the "
                          "bundled stock prices load with `hkpipe run` or `hkpipe load-seeds`",
@@ -356,7 +354,6 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
     documented extra session): both are refused, exit 2, before anything is written."""
     import re
 
-    from .errors import InputError
     from .prices import check_trading_days, read_price_csv
     from .sources import imports
 
@@ -430,6 +427,7 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
     checking it afresh without recording (``hkpipe report``)."""
     from . import report as report_module
 
+    writable_folder(out_dir)  # before the checks: a bad --out fails at once
     outcome = check(settings, record=False)
     con = reads.open_current(settings.warehouse)
     try:
@@ -437,6 +435,27 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
                                             outcome.checks, out_dir, data_docs=data_docs)
     finally:
         con.close()
+
+
+def writable_folder(folder: Path) -> None:
+    """Create ``folder`` if needed and make sure files can be written in it; InputError
+    (exit 2) naming it when it is a file, or cannot be created or written."""
+    import errno
+    import tempfile
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, "is a file, not a folder; --out names the folder the report "
+                         "is written into")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".hkpipe-probe-"):
+            pass
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise  # a full disk is not bad input: exit 3 (cli)
+        raise InputError(folder, f"cannot write the report here: {exc.strerror or exc}; choose "
+                         "a writable --out folder") from None
 
 
 def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list[CheckResult],
@@ -448,6 +467,7 @@ def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list
 
     from . import report as report_module
 
+    writable_folder(out_dir)
     articles = articles_module.read_all(settings.seeds_dir)
     ledger = {c.key: c for c in articles_module.all_claims(articles)}
     con = warehouse.connect_read_only(settings.warehouse)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import bounds
 from .csvio import LINE, fail_first, parse_dates, parse_numbers, read_table
 from .errors import InputError
 from .settings import hk_today
@@ -22,6 +23,11 @@ VALUE_COLUMNS = PRICE_COLUMNS[2:]
 # A stock_prices row (per listing, as a source served it; the bundled files' header too).
 STOCK_COLUMNS = ("stock_code", "listing_date", "trade_date", "open", "high", "low", "close",
                  "adj_close", "volume", "price_basis")
+
+# The sane range of each value column, whatever the source (hkpipe/bounds.py says why).
+BOUNDS = {"open": bounds.PRICE, "high": bounds.PRICE, "low": bounds.PRICE,
+          "close": bounds.PRICE, "adj_close": bounds.PRICE,
+          "volume": bounds.QUANTITY, "turnover_hkd": bounds.QUANTITY}
 
 # Columns accepted in a price CSV (snapshot files and analysts' imports).
 CSV_REQUIRED = ["date", "close"]
@@ -42,7 +48,7 @@ def read_price_csv(path: str | Path, symbol: str, *, volume_means: str = "volume
     out = pd.DataFrame({"symbol": symbol, LINE: frame[LINE]})
     out["trade_date"] = parse_dates(path, frame, "date", required=True)
     for col in VALUE_COLUMNS:
-        out[col] = parse_numbers(path, frame, col, required=(col == "close"))
+        out[col] = parse_numbers(path, frame, col, required=(col == "close"), bound=BOUNDS[col])
     if volume_means == "turnover_hkd":
         fail_first(path, frame, (frame["turnover_hkd"] != "") & (frame["volume"] != ""),
                    "turnover_hkd", "both volume and turnover_hkd given; this file's volume "
@@ -56,7 +62,8 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
              ranges: bool = True) -> pd.DataFrame:
     """Check a price batch; return it sorted by date with exact duplicates dropped.
 
-    Rejects: missing close, non-positive prices, high below low, open or close outside
+    Rejects: missing close, non-positive prices, a value that is not finite or outside the
+    sane range of its kind (``BOUNDS``, ``hkpipe.bounds``), high below low, open or close outside
     [low, high] (unless ``ranges`` is False), negative volume or turnover, dates after today
     in Hong Kong (``today``, else ``settings.hk_today()``: HKPIPE_NOW or the wall clock), and
     one date given twice with different values. ``origin`` names the file or source in errors.
@@ -74,9 +81,13 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
     for col in ("open", "high", "low", "close", "adj_close"):
         fail_first(origin, frame, frame[col] <= 0, col,
                    at(lambda r, c=col: f"{c} {r[c]} is not a positive price"))
+        fail_first(origin, frame, BOUNDS[col].outside(frame[col]), col,
+                   at(lambda r, c=col: BOUNDS[c].problem(r[c], f"{c} {r[c]}")))
     for col in ("volume", "turnover_hkd"):
         fail_first(origin, frame, frame[col] < 0, col,
                    at(lambda r, c=col: f"{c} {r[c]} is negative"))
+        fail_first(origin, frame, BOUNDS[col].outside(frame[col]), col,
+                   at(lambda r, c=col: BOUNDS[c].problem(r[c], f"{c} {r[c]}")))
         fail_first(origin, frame, frame[col].notna() & (frame[col] % 1 != 0), col,
                    at(lambda r, c=col: f"{c} {r[c]} is not a whole number"))
     fail_first(origin, frame, frame["high"] < frame["low"], "high",

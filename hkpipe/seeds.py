@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import bounds
 from .csvio import LINE, fail_first, parse_dates, parse_numbers, read_table
 from .errors import InputError
 from .settings import hk_today
@@ -25,6 +26,7 @@ class Column:
     kind: str = "text"  # text | date | number | code5
     required: bool = False
     choices: tuple[str, ...] | None = None
+    bound: bounds.Bound = bounds.NUMBER  # a number's sane range (hkpipe/bounds.py)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ def read_seed(seeds_dir: Path, spec: SeedSpec, *, today: date | None = None) -> 
                                              f"{limit.date()})")
             out[col.name] = value.dt.date
         elif col.kind == "number":
-            out[col.name] = parse_numbers(path, raw, col.name, required=col.required)
+            out[col.name] = parse_numbers(path, raw, col.name, required=col.required,
+                                          bound=col.bound)
         elif col.kind == "code5":
             bad = (text != "") & ~text.str.fullmatch(r"\d{5}").astype(bool)
             fail_first(path, raw, bad, col.name,
@@ -112,7 +115,7 @@ INDEXES = SeedSpec(
         Column("data_source", required=True),
         Column("launch_date", "date"),
         Column("base_date", "date"),
-        Column("base_value", "number"),
+        Column("base_value", "number", bound=bounds.PRICE),  # an index level
         Column("notes"),
         Column("source", required=True),
     ),
@@ -262,10 +265,10 @@ IPO_OFFERS = SeedSpec(
         Column("listing_date", "date", required=True),
         Column("name_en"),
         Column("board"),
-        Column("offer_price", "number"),
-        Column("offer_price_low", "number"),
-        Column("offer_price_high", "number"),
-        Column("funds_raised_hkd", "number"),
+        Column("offer_price", "number", bound=bounds.PRICE),
+        Column("offer_price_low", "number", bound=bounds.PRICE),
+        Column("offer_price_high", "number", bound=bounds.PRICE),
+        Column("funds_raised_hkd", "number", bound=bounds.QUANTITY),
         Column("funds_raised_basis"),
         Column("sponsors"),
         Column("notes"),
@@ -306,9 +309,9 @@ HKEX_SPREAD_TABLE = SeedSpec(
     columns=(
         Column("effective_from", "date"),
         Column("effective_to", "date"),
-        Column("price_above", "number", required=True),
-        Column("price_to", "number", required=True),
-        Column("tick", "number", required=True),
+        Column("price_above", "number", required=True, bound=bounds.PRICE),
+        Column("price_to", "number", required=True, bound=bounds.PRICE),
+        Column("tick", "number", required=True, bound=bounds.PRICE),
         Column("source", required=True),
     ),
     key=("effective_from", "price_above"),

@@ -51,8 +51,18 @@ def clock(now: str | None = None):
     import pandas as pd
 
     value = now or os.environ.get("HKPIPE_NOW") or None
-    stamp = pd.Timestamp(value) if value else pd.Timestamp.now(tz="UTC")
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    if not value:
+        return pd.Timestamp.now(tz="UTC")
+    try:
+        stamp = pd.Timestamp(value)
+        if pd.isna(stamp):
+            raise ValueError("not a time")
+        return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    except (ValueError, TypeError, OverflowError, ArithmeticError):
+        from .errors import InputError
+
+        raise InputError(None, f"HKPIPE_NOW={value!r} is not an ISO time (e.g. "
+                         "2026-05-04T18:00:00+08:00); unset it to use the wall clock") from None
 
 
 def hk_today(now: str | None = None) -> date:
@@ -120,22 +130,64 @@ class Settings:
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
+        """Settings from the HKPIPE_* variables, each number checked once (``number``): a bad
+        value is an InputError (exit 2) naming the variable, before anything runs."""
         env = os.environ
         settings = cls(
             warehouse=Path(env.get("HKPIPE_WAREHOUSE", "data/warehouse.duckdb")),
             seeds_dir=Path(env.get("HKPIPE_SEEDS", PROJECT_ROOT / "seeds")),
             reports_dir=Path(env.get("HKPIPE_REPORTS", "reports")),
-            lock_timeout=float(env.get("HKPIPE_LOCK_TIMEOUT", "600")),
+            lock_timeout=number("HKPIPE_LOCK_TIMEOUT", env),
             now=env.get("HKPIPE_NOW") or None,
-            max_stock_failures=_fraction(env.get("HKPIPE_MAX_STOCK_FAILURES",
-                                                 str(DEFAULT_MAX_STOCK_FAILURES)),
-                                         "HKPIPE_MAX_STOCK_FAILURES"),
-            fetch_workers=max(1, int(env.get("HKPIPE_FETCH_WORKERS", "8"))),
+            max_stock_failures=number("HKPIPE_MAX_STOCK_FAILURES", env),
+            fetch_workers=number("HKPIPE_FETCH_WORKERS", env),
             sources=source_configs(env),
         )
         given = {k: (Path(v) if k.endswith(("_dir", "warehouse")) else v)
                  for k, v in overrides.items() if v is not None}
-        return replace(settings, **given)
+        settings = replace(settings, **given)
+        settings.clock()  # HKPIPE_NOW (or now=) must be a time: refused here, not mid-run
+        return settings
+
+
+# Every numeric HKPIPE_* variable: (type, default, lowest, highest, what it is). Checked in one
+# place (``number``); the bounds keep each value meaningful: a timeout is a finite number of
+# seconds, a share is a fraction, a thread or attempt count a whole number in reason.
+NUMBERS: dict[str, tuple[type, str, float, float, str]] = {
+    "HKPIPE_LOCK_TIMEOUT": (float, "600", 0, 7 * 86400, "seconds a writer waits for another"),
+    "HKPIPE_MAX_STOCK_FAILURES": (float, str(DEFAULT_MAX_STOCK_FAILURES), 0, 1,
+                                  "the share of a universe refresh's stocks that may fail, "
+                                  "a fraction"),
+    "HKPIPE_FETCH_WORKERS": (int, "8", 1, 256, "threads fetching stocks at once"),
+}
+# Each live source's HKPIPE_<ENV>_RATE, _TIMEOUT and _ATTEMPTS are checked by the same rule,
+# with the defaults the source declares (``source_configs``).
+
+
+def number(name: str, env=None, spec: tuple | None = None) -> float | int:
+    """The value of numeric variable ``name`` (its ``spec``, default ``NUMBERS[name]``), its
+    default when unset or empty;
+    InputError (exit 2) naming the variable for anything else: not a number, NaN, infinite,
+    a fraction where a whole number is wanted, or outside its bounds."""
+    import math
+
+    from .errors import InputError
+
+    kind, default, low, high, what = spec or NUMBERS[name]
+    text = (os.environ if env is None else env).get(name, "").strip() or default
+    whole = "a whole number" if kind is int else "a number"
+    try:
+        value = float(text)
+        if kind is int:
+            if not value.is_integer():
+                raise ValueError
+            value = int(value)
+    except (ValueError, OverflowError):
+        value = None
+    if value is None or not math.isfinite(value) or not low <= value <= high:
+        raise InputError(None, f"environment variable {name}={text!r} is not valid: "
+                         f"{what}, {whole} from {low:g} to {high:g} (default {default})")
+    return value
 
 
 def source_configs(env: Mapping[str, str]) -> dict[str, SourceConfig]:
@@ -150,16 +202,14 @@ def source_configs(env: Mapping[str, str]) -> dict[str, SourceConfig]:
             continue
         prefix, d = f"HKPIPE_{source.env}_", source.defaults
         out[source.name] = SourceConfig(
-            rate=float(env.get(f"{prefix}RATE", d.rate)),
-            timeout=float(env.get(f"{prefix}TIMEOUT", d.timeout)),
-            attempts=int(env.get(f"{prefix}ATTEMPTS", d.attempts)),
+            rate=number(f"{prefix}RATE", env, (
+                float, f"{d.rate:g}", 0, 1e6,
+                f"{source.label} requests per second, 0 for no limit")),
+            timeout=number(f"{prefix}TIMEOUT", env, (
+                float, f"{d.timeout:g}", 0.1, 86400,
+                f"seconds a whole {source.label} fetch may take")),
+            attempts=number(f"{prefix}ATTEMPTS", env, (
+                int, str(d.attempts), 1, 100, f"tries per {source.label} fetch")),
             options={name: env.get(var, default)
                      for name, (var, default) in source.options.items()})
     return out
-
-
-def _fraction(text: str, name: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 1:
-        raise ValueError(f"{name}={text}: a fraction between 0 and 1 is required")
-    return value

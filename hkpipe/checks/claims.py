@@ -127,24 +127,48 @@ def _normalise(text: str) -> str:
     return re.sub(r"(?<![<>!=])=(?!=)", "==", text.strip())
 
 
+# A ledger comparison is a line a reader can check (the longest bundled one has 41
+# characters): longer or deeper ones are refused before Python's parser, which runs out of
+# memory or recursion on 10,000 'not's or 5,000 unary minuses.
+MAX_COMPARISON_LENGTH = 500
+MAX_COMPARISON_DEPTH = 20  # nested not / and / or / parentheses
+
+
 def parse_comparison(text: str) -> ast.Expression:
     """Parse and vet a comparison; ValueError naming what is not allowed."""
+    if len(text) > MAX_COMPARISON_LENGTH:
+        raise ValueError(f"{len(text):,} characters long; a comparison has at most "
+                         f"{MAX_COMPARISON_LENGTH} ({text[:60]!r}...)")
+    nesting = max(_depths(text), default=0)
+    if nesting > MAX_COMPARISON_DEPTH:
+        raise ValueError(f"parentheses nest {nesting} deep; at most {MAX_COMPARISON_DEPTH} "
+                         f"({text[:60]!r}...)")
     try:
         tree = ast.parse(_normalise(text), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, MemoryError, RecursionError):
         raise ValueError(f"cannot read {text!r}: expected comparisons such as 'a > 2.8' joined "
                          "by and / or / not") from None
     _vet(tree.body, text, top=True)
     return tree
 
 
-def _vet(node: ast.AST, text: str, *, top: bool = False) -> None:
+def _depths(text: str):
+    depth = 0
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        yield depth
+
+
+def _vet(node: ast.AST, text: str, *, top: bool = False, depth: int = 0) -> None:
     allowed = f"allowed: item names, numbers, {' '.join(OPERATORS.values())}, and, or, not"
+    if depth > MAX_COMPARISON_DEPTH:
+        raise ValueError(f"{text[:60]!r}...: nests and / or / not more than "
+                         f"{MAX_COMPARISON_DEPTH} deep")
     if isinstance(node, ast.BoolOp):
         for value in node.values:
-            _vet(value, text, top=True)
+            _vet(value, text, top=True, depth=depth + 1)
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-        _vet(node.operand, text, top=True)
+        _vet(node.operand, text, top=True, depth=depth + 1)
     elif isinstance(node, ast.Compare):
         for op in node.ops:
             if type(op) not in OPERATORS:

@@ -169,9 +169,21 @@ def _environment():
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["num"] = fmt
-    env.filters["cell"] = lambda v: ("" if v is None else fmt(v)).replace("|", "\\|").replace(
-        "\n", " ")
+    # Markdown passes raw HTML through, so every text from article.toml, the ledgers, the data
+    # (an import's file name is its source) goes through md, cell or code in the .md templates;
+    # the .html templates are autoescaped.
+    env.filters["md"] = markdown_text
+    env.filters["cell"] = lambda v: markdown_text("" if v is None else fmt(v)).replace(
+        "|", "\\|").replace("\n", " ")
+    env.filters["code"] = lambda v: str(v).replace("`", "'").replace("\n", " ")
     return env
+
+
+def markdown_text(value) -> str:
+    """``value`` as Markdown text that cannot open or close an HTML tag or entity: ``&``,
+    ``<`` and ``>`` become entities (shown as the characters). For a code span, where
+    entities are not decoded, the ``code`` filter keeps a backtick from closing it instead."""
+    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None

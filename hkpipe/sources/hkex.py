@@ -54,6 +54,7 @@ DAILY, LONGEST = "6", "8"  # span=6: daily bars; int=8: the longest history (~10
 
 _GETTOKEN = re.compile(r"LabCI\.getToken\s*=\s*function\s*\(\s*\)\s*\{(?P<body>[^}]*)\}")
 _RETURN = re.compile(r'(?P<before>[^\n]*?)\breturn\s+"(?P<token>[^"]+)"')
+_NUMERAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _JSONP = re.compile(rb"^\s*(?P<cb>[A-Za-z_$][\w$.]*)\s*\((?P<json>.*)\)\s*;?\s*$", re.S)
 
 
@@ -83,10 +84,12 @@ def parse_jsonp(body: bytes, where: str) -> list:
     if not match:
         raise SourceError(f"{where}: answer is not JSONP ({body[:60]!r}...)", kind="malformed")
     try:
-        doc = json.loads(match["json"])
+        # NaN and Infinity are not JSON: refused as malformed, never read as numbers
+        doc = json.loads(match["json"], parse_constant=_no_constant)
         data = doc["data"]
         code = str(data.get("responsecode", ""))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, MemoryError):
+        # RecursionError: JSON nested deeper than the parser's stack (100,000 '[')
         raise SourceError(f"{where}: JSONP does not hold the documented JSON "
                           f"({match['json'][:60]!r}...)", kind="malformed") from None
     if code != "000":
@@ -99,19 +102,32 @@ def parse_jsonp(body: bytes, where: str) -> list:
     return rows
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _number(value) -> float:
-    """A number as served: int, float, a comma-grouped string, or a placeholder."""
+    """A number as served: int, float, a comma-grouped string, or a placeholder (NaN).
+
+    A numeral too large for a float (``"1e999"``, a 400-digit integer) comes back infinite,
+    for ``prices.validate`` to refuse as out of range, naming the symbol and day; words that
+    ``float`` would read (``nan``, ``inf``, ``1_000``) and anything not a number or a string
+    are malformed (ValueError)."""
     if value is None or isinstance(value, bool):
         return float("nan")
     if isinstance(value, int | float):
-        return float(value)
-    text = str(value).replace(",", "").strip()
+        try:
+            return float(value)
+        except OverflowError:
+            return float("inf")
+    if not isinstance(value, str):
+        raise ValueError(f"a JSON {type(value).__name__} is not a number")
+    text = value.replace(",", "").strip()
     if text in ("", "-", "N/A", "null"):
         return float("nan")
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a number") from None
+    if not _NUMERAL.fullmatch(text):
+        raise ValueError(f"{value[:60]!r} is not a number")
+    return float(text)
 
 
 def normalise(rows: list, symbol: str, ric: str, start: date | None, end: date, *,

@@ -9,9 +9,11 @@ it was. Builds are serialised by an advisory lock next to the file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,11 +23,12 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from .. import sqlfiles
-from ..errors import InputError, PipelineError, WarehouseBusy
+from ..errors import DiskFull, InputError, PipelineError, WarehouseBusy
 from . import migrations
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 BUILD_TAG = ".building-"
+HEADER_BYTES = 3 * 4096  # a DuckDB file's main header and two database headers, then blocks
 
 
 def check_is_duckdb(path: Path) -> None:
@@ -42,16 +45,49 @@ def check_is_duckdb(path: Path) -> None:
                          "at a DuckDB file or at a new path")
 
 
-def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the published warehouse for reading; never takes the write lock."""
+def connect_read_only(path: Path, *, verify: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the published warehouse for reading; never takes the write lock.
+
+    A file shorter than DuckDB's own block count says is refused (truncated); with ``verify``
+    every table is read whole first (``verify_whole``)."""
     path = Path(path)
     if not path.exists():
         raise PipelineError(f"no warehouse at {path}; build it with `hkpipe run`")
     check_is_duckdb(path)
     try:
-        return duckdb.connect(str(path), read_only=True)
+        con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
         raise InputError(path, f"cannot open warehouse: {exc}") from None
+    try:
+        verify_whole(con, path, path, full=verify)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def verify_whole(con: duckdb.DuckDBPyConnection, file: Path, name: Path | None = None, *,
+                 full: bool = True) -> None:
+    """InputError unless the database of ``con`` (the file ``file``; ``name`` in messages)
+    is whole: the file is as long as DuckDB's block count says (a truncated copy opens
+    cleanly, its catalog being at the start, and fails only when a missing block is read)
+    and, with ``full``, every row of every table reads back (DuckDB checks each block's
+    checksum as it reads it). A full read of the bundled build takes about 0.2 s."""
+    name = name or file
+    damaged = ("the warehouse file is damaged (truncated or corrupt); restore it from a "
+               "copy or rebuild it with `hkpipe run`")
+    try:
+        block_size, blocks = con.execute(sqlfiles.query("meta/database_blocks")).fetchone()
+        size = Path(file).stat().st_size
+        wal = Path(f"{file}.wal").exists()  # a WAL's blocks may not be in the file yet
+        need = HEADER_BYTES + block_size * blocks
+        if not wal and size < need:
+            raise InputError(name, f"{damaged}: {size:,} bytes, but its header and {blocks:,} "
+                             f"blocks need {need:,}")
+        if full:
+            table_checksums(con)
+    except duckdb.Error as exc:
+        raise InputError(name, f"{damaged}: {_first_line(exc)}") from None
 
 
 def _build_files(live: Path) -> list[Path]:
@@ -63,7 +99,10 @@ def write_lock(live: Path, timeout: float) -> Iterator[None]:
     """Hold the warehouse's advisory write lock; wait up to ``timeout`` s, then refuse.
 
     ``filelock`` (flock on POSIX, msvcrt on Windows), so this works where fcntl does not.
+    The lock sits beside the file the data is in: a symlinked path is resolved first, so
+    writers through the link and through the real path take the same lock.
     """
+    live = Path(os.path.realpath(live))
     lock_path = live.parent / f".{live.name}.lock"
     if not live.parent.is_dir():  # filelock would create it; a missing folder is an error
         raise InputError(live, f"folder {live.parent} does not exist; create it or choose "
@@ -109,7 +148,9 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
     ``migrated``, when given, receives the migrations applied to this build. With
     ``publish=False`` the copy is discarded at the end (a trial run: ``migrate --dry-run``).
     """
-    live = Path(live)
+    # Resolved once: through a symlinked path the build is made, published and locked beside
+    # the file the data is in, so the link stays a link and the real file is what changes.
+    live = Path(os.path.realpath(live))
     check_target(live)
     with write_lock(live, lock_timeout):
         # Under the lock no other build is running, so any build file left is from a killed run.
@@ -121,6 +162,7 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
         try:
             try:
                 if live.exists():
+                    _create_private(tmp)
                     shutil.copyfile(live, tmp)
                     live_wal = Path(f"{live}.wal")
                     if live_wal.exists():  # someone wrote the live file directly; keep it
@@ -128,7 +170,10 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
                 else:
                     create_empty(tmp)
                 con = duckdb.connect(str(tmp))
+                verify_whole(con, tmp, live)  # a damaged warehouse is refused before any work
             except OSError as exc:
+                if _disk_full(exc):
+                    raise  # exit 3 below: the input is fine, the disk is not
                 raise InputError(live, f"cannot write a build next to the warehouse: "
                                  f"{exc.strerror or exc}") from None
             except duckdb.Error as exc:
@@ -146,14 +191,64 @@ def build(live: str | Path, *, lock_timeout: float = 600.0, memory_limit: str | 
             con = None
             if wal.exists():
                 raise PipelineError(f"build {tmp} left a WAL after CHECKPOINT; not publishing")
+            if live.exists():
+                _keep_owner_and_mode(tmp, live.stat())
             _fsync(tmp)
             os.replace(tmp, live)
             _fsync(live.parent)
+        except BaseException as exc:
+            if _disk_full(exc):
+                need = (f"a whole copy of the warehouse ({live.stat().st_size / 1e6:,.0f} MB) "
+                        "and what the run adds" if live.exists() else "the new warehouse")
+                raise DiskFull(
+                    f"disk full while building {live} ({_first_line(exc)}); nothing was "
+                    f"published and the warehouse is as it was. A build needs free space in "
+                    f"{live.parent} for {need}") from None
+            raise
         finally:
             if con is not None:
                 con.close()
             tmp.unlink(missing_ok=True)
             wal.unlink(missing_ok=True)
+
+
+def _create_private(path: Path) -> None:
+    """Create the empty file ``path`` readable by its owner only: a private warehouse's copy
+    is never readable by others while it is built (``_keep_owner_and_mode`` sets the live
+    file's mode before it is published)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def _keep_owner_and_mode(path: Path, live: os.stat_result) -> None:
+    """Give ``path`` the mode of the file it replaces, and its owner and group where
+    permitted: an owner may give a file to a group it is in, only root may give it away;
+    otherwise the builder's own are kept (PermissionError is not a failure)."""
+    chown = getattr(os, "chown", None)  # not on Windows
+    if chown is not None:
+        for uid, gid in ((live.st_uid, live.st_gid), (-1, live.st_gid)):
+            try:
+                chown(path, uid, gid)
+                break
+            except PermissionError:
+                continue
+    os.chmod(path, stat.S_IMODE(live.st_mode))  # after chown, which may clear set-id bits
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is the disk (or a quota) filling up: an OSError ENOSPC/EDQUOT, or
+    DuckDB's own report of one (it raises an IOException, or a FatalException at CHECKPOINT,
+    carrying the system's message)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if isinstance(exc, duckdb.Error):
+        text = str(exc)
+        return any(words in text for words in (os.strerror(errno.ENOSPC),
+                                               os.strerror(errno.EDQUOT)))
+    return False
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def views_digest() -> str:

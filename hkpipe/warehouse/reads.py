@@ -74,8 +74,9 @@ def claim_result_rows(con, run_id: str) -> list[dict]:
 
 
 def open_current(path: Path):
-    """A read-only connection to a warehouse at exactly this code's schema version."""
-    con = connect_read_only(path)
+    """A read-only connection to a whole warehouse (``publish.verify_whole``) at exactly this
+    code's schema version."""
+    con = connect_read_only(path, verify=True)
     try:
         migrations.require_current(con, path)
     except BaseException:

@@ -65,7 +65,8 @@ def read(path: Path) -> WarehouseStatus:
     path = Path(path)
     if not path.exists():
         return WarehouseStatus(path, False, migrations.State(list(migrations.available())))
-    con = publish.connect_read_only(path)
+    # read whole before describing it: a truncated copy opens and would look healthy
+    con = publish.connect_read_only(path, verify=True)
     try:
         out = WarehouseStatus(path, True, migrations.read_state(con))
         out.storage_version = con.execute(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import sqlfiles
+from .. import bounds, sqlfiles
 from ..errors import InputError
 from ..prices import STOCK_COLUMNS
 from ..settings import utc_now
@@ -106,7 +106,8 @@ def load_bundled(con: duckdb.DuckDBPyConnection, seeds_dir: Path, *, today: date
         started = utc_now()
         _stage(con, path)
         bad = con.execute(sqlfiles.query("load/stock_stage_violations"),
-                          {"source": source, "today": today}).fetchall()
+                          {"source": source, "today": today,
+                           **bounds.stage_parameters()}).fetchall()
         if bad:
             line, field, message, count = bad[0]
             more = f" (and {count - 1} more row(s) like it)" if count > 1 else ""

@@ -1,8 +1,10 @@
 -- Every rule a staged stock file ($source) must meet before anything is stored, as
 -- (line, field, message, count): the first bad row of the earliest-failing line, and how many
 -- rows break the same rule. Values that do not convert were refused when staging; line 1 is
--- the header, so data line = rowid + 2.
--- params: $source, $today
+-- the header, so data line = rowid + 2. Every number must be finite and within its kind's
+-- sane range ($price_min..$price_max, volumes below $quantity_max: hkpipe/bounds.py).
+-- params: $source, $today, $price_min, $price_max, $price_range, $quantity_max,
+--         $quantity_range
 WITH staged AS (
     SELECT rowid + 2 AS line, * FROM stock_stage
 ),
@@ -19,12 +21,20 @@ row_rules AS (
             WHEN listing_date IS NULL THEN 'listing_date'
             WHEN trade_date IS NULL THEN 'trade_date'
             WHEN close IS NULL THEN 'close'
-            WHEN NOT isfinite(close) OR close <= 0 THEN 'close'
-            WHEN NOT isfinite(open) OR open <= 0 THEN 'open'
-            WHEN NOT isfinite(high) OR high <= 0 THEN 'high'
-            WHEN NOT isfinite(low) OR low <= 0 THEN 'low'
-            WHEN NOT isfinite(adj_close) OR adj_close <= 0 THEN 'adj_close'
-            WHEN NOT isfinite(volume) OR volume < 0 THEN 'volume'
+            WHEN close <= 0 THEN 'close'
+            WHEN open <= 0 THEN 'open'
+            WHEN high <= 0 THEN 'high'
+            WHEN low <= 0 THEN 'low'
+            WHEN adj_close <= 0 THEN 'adj_close'
+            WHEN volume < 0 THEN 'volume'
+            -- not finite (DuckDB reads 1e309 and inf as infinity, and nan), or out of range
+            WHEN NOT isfinite(close) OR close NOT BETWEEN $price_min AND $price_max THEN 'close'
+            WHEN NOT isfinite(open) OR open NOT BETWEEN $price_min AND $price_max THEN 'open'
+            WHEN NOT isfinite(high) OR high NOT BETWEEN $price_min AND $price_max THEN 'high'
+            WHEN NOT isfinite(low) OR low NOT BETWEEN $price_min AND $price_max THEN 'low'
+            WHEN NOT isfinite(adj_close) OR adj_close NOT BETWEEN $price_min AND $price_max
+                THEN 'adj_close'
+            WHEN NOT isfinite(volume) OR volume >= $quantity_max THEN 'volume'
             WHEN high < low THEN 'high'
             WHEN price_basis IS NULL OR price_basis NOT IN ('adjusted', 'unadjusted')
                 THEN 'price_basis'
@@ -38,13 +48,30 @@ row_rules AS (
             WHEN listing_date IS NULL THEN 'empty; a value is required'
             WHEN trade_date IS NULL THEN 'empty; a value is required'
             WHEN close IS NULL THEN 'empty; a value is required'
-            WHEN NOT isfinite(close) OR close <= 0 THEN format('{} is not a positive price', close)
-            WHEN NOT isfinite(open) OR open <= 0 THEN format('{} is not a positive price', open)
-            WHEN NOT isfinite(high) OR high <= 0 THEN format('{} is not a positive price', high)
-            WHEN NOT isfinite(low) OR low <= 0 THEN format('{} is not a positive price', low)
-            WHEN NOT isfinite(adj_close) OR adj_close <= 0
-                THEN format('{} is not a positive price', adj_close)
-            WHEN NOT isfinite(volume) OR volume < 0 THEN format('{} is not a volume', volume)
+            WHEN close <= 0 THEN format('{} is not a positive price', close)
+            WHEN open <= 0 THEN format('{} is not a positive price', open)
+            WHEN high <= 0 THEN format('{} is not a positive price', high)
+            WHEN low <= 0 THEN format('{} is not a positive price', low)
+            WHEN adj_close <= 0 THEN format('{} is not a positive price', adj_close)
+            WHEN volume < 0 THEN format('{} is not a volume', volume)
+            WHEN NOT isfinite(close) OR close NOT BETWEEN $price_min AND $price_max
+                THEN format('{} is outside the sane range of a price, {} (hkpipe/bounds.py)',
+                            close, $price_range)
+            WHEN NOT isfinite(open) OR open NOT BETWEEN $price_min AND $price_max
+                THEN format('{} is outside the sane range of a price, {} (hkpipe/bounds.py)',
+                            open, $price_range)
+            WHEN NOT isfinite(high) OR high NOT BETWEEN $price_min AND $price_max
+                THEN format('{} is outside the sane range of a price, {} (hkpipe/bounds.py)',
+                            high, $price_range)
+            WHEN NOT isfinite(low) OR low NOT BETWEEN $price_min AND $price_max
+                THEN format('{} is outside the sane range of a price, {} (hkpipe/bounds.py)',
+                            low, $price_range)
+            WHEN NOT isfinite(adj_close) OR adj_close NOT BETWEEN $price_min AND $price_max
+                THEN format('{} is outside the sane range of a price, {} (hkpipe/bounds.py)',
+                            adj_close, $price_range)
+            WHEN NOT isfinite(volume) OR volume >= $quantity_max
+                THEN format('{} is outside the sane range of a volume, {} (hkpipe/bounds.py)',
+                            volume, $quantity_range)
             WHEN high < low THEN format('high {} is below low {}', high, low)
             WHEN price_basis IS NULL OR price_basis NOT IN ('adjusted', 'unadjusted') THEN
                 format('{} is not one of adjusted, unadjusted',
