@@ -13,6 +13,7 @@ from hkpipe.checks import CheckResult
 from hkpipe.cli import main
 from hkpipe.errors import SourceError
 from hkpipe.report.summary import daily_summary
+from hkpipe.settings import utc_now
 from hkpipe.sources import hkex
 
 from .conftest import checksums
@@ -135,3 +136,22 @@ def test_reconcile_stocks_counts_listing_days_not_vendor_pairs(built_settings):
     n_before = int(before.split(" of ")[0])
     assert after.startswith(f"{n_before + 1} of ")  # one more listing-day, not one per pair
     assert after.count(f"{code} {day}") == 1
+
+
+def test_a_stored_stock_bar_on_a_closure_day_is_named_by_its_day(built_settings, capsys):
+    """Issue 22 item 2: the stock_prices suite's failure names the days, not only a listing and
+    a count (a row written before the boundary refused such bars)."""
+    import duckdb
+
+    con = duckdb.connect(str(built_settings.warehouse))
+    code, listing = con.execute("SELECT stock_code, listing_date FROM stock_prices WHERE "
+                                "trade_date = DATE '2023-09-07' LIMIT 1").fetchone()
+    # loaded now: after the suite's last validation, so the incremental batch holds it
+    con.execute("INSERT INTO stock_prices SELECT stock_code, listing_date, DATE '2023-09-08', "
+                "open, high, low, close, adj_close, volume, price_basis, source, ? "
+                "FROM stock_prices WHERE stock_code = ? AND listing_date = ? AND trade_date = "
+                "DATE '2023-09-07'", [utc_now(), code, listing])
+    con.close()
+    assert main(["check", "--no-record", "--warehouse", str(built_settings.warehouse)]) == 1
+    line = next(x for x in capsys.readouterr().out.splitlines() if "gx:stock_prices" in x)
+    assert line.lstrip().startswith("FAIL") and f"{code}" in line and "2023-09-08" in line

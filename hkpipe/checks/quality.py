@@ -329,8 +329,8 @@ def _examples(r, frame: pd.DataFrame) -> str:
     """Up to MAX_EXAMPLES offending values, with symbol and date where the batch has them."""
     shown = (r.result.get("partial_unexpected_list") or [])[:MAX_EXAMPLES]
     index = (r.result.get("partial_unexpected_index_list") or [])[:MAX_EXAMPLES]
-    keys = [c for c in ("symbol", "trade_date", "stock_code", "listing_date", "claim_id")
-            if c in frame.columns]
+    keys = [c for c in ("symbol", "trade_date", "stock_code", "listing_date", "claim_id",
+                        "bad_days") if c in frame.columns]
     if keys and len(index) == len(shown):
         return ", ".join(" ".join(str(frame.at[i, k]) for k in keys) + f" {v}"
                          for i, v in zip(index, shown, strict=True))

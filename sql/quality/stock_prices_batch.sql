@@ -21,6 +21,7 @@ flagged AS (
         p.stock_code,
         p.listing_date,
         p.source,
+        p.trade_date,
         least(p.open, p.high, p.low, p.close)                       AS lowest_price,
         p.high < p.low                                              AS high_below_low,
         s.session IS NULL                                           AS not_a_session,
@@ -47,9 +48,13 @@ final AS (
         count(*) FILTER (WHERE before_listing)                      AS before_listing,
         count(*) FILTER (WHERE after_delisting)                     AS after_delisting,
         count(*) FILTER (WHERE unknown_listing)                     AS unknown_listing,
-        count(*) FILTER (WHERE claimed_twice)                       AS claimed_twice
+        count(*) FILTER (WHERE claimed_twice)                       AS claimed_twice,
+        -- the first days that broke a rule, so a failure names them, not just a count
+        array_to_string(list_slice(list(strftime(trade_date, '%Y-%m-%d') ORDER BY trade_date)
+            FILTER (WHERE high_below_low OR not_a_session OR before_listing OR after_delisting
+                    OR unknown_listing OR claimed_twice), 1, 5), ' ')  AS bad_days
     FROM flagged
-    GROUP BY ALL
+    GROUP BY stock_code, listing_date, source
 )
 
 SELECT * FROM final ORDER BY stock_code, listing_date, source
