@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import PROJECT_ROOT, query
+from tests.fakes.common import PROJECT_ROOT, query
 
 # Imported first by every Python started with this folder on PYTHONPATH: makes ``fcntl``
 # unimportable, as on Windows.

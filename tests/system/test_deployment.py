@@ -22,7 +22,7 @@ import httpx
 import pytest
 import yaml
 
-from .conftest import PROJECT_ROOT, query
+from tests.fakes.common import PROJECT_ROOT, query
 
 pytestmark = pytest.mark.slow
 

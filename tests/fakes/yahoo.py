@@ -10,6 +10,7 @@ yfinance offline (yfinance 1.7, curl_cffi 0.17).
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 import time
@@ -18,6 +19,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pandas as pd
 
+from hkpipe import calendar
+
+from .common import SEEDS
+
+# Friday 2026-08-28, 18:00 in Hong Kong: that day's session has closed (the last day
+# ``serve_normal`` serves).
+NOW = "2026-08-28T10:00:00Z"
 # Yahoo stamps Hong Kong daily bars at the 09:30 HKT open (01:30 UTC).
 HK_OPEN_UTC = pd.Timedelta(hours=1, minutes=30)
 
@@ -170,3 +178,40 @@ def refused_error():
     from curl_cffi.requests.exceptions import ConnectionError
     return ConnectionError("Failed to perform, curl: (7) Failed to connect to "
                            "query2.finance.yahoo.com port 443: Connection refused")
+
+
+# --- scenarios: the bundled snapshot's own rows re-served, and new sessions after it -------
+
+def snapshot_rows(name, since):
+    with open(SEEDS / "prices" / name, newline="") as fh:
+        return [r for r in csv.DictReader(fh) if r["date"] >= since]
+
+
+def real_bars(name, since):
+    """The snapshot's own rows from ``since`` on, as Yahoo bars (what Yahoo would re-serve)."""
+    rows = snapshot_rows(name, since)
+    return [(r["date"], float(r["open"]), float(r["high"]), float(r["low"]), float(r["close"]),
+             1_000_000) for r in rows]
+
+
+def new_sessions(first: str, last: str, start_close: float):
+    """Plausible bars for the XHKG sessions from first to last (days after the snapshot ends)."""
+    out, close = [], start_close
+    for i, day in enumerate(calendar.sessions(first, last)):
+        close = round(close * (1 + (0.004 if i % 2 else -0.003)), 2)
+        out.append((day.date().isoformat(), close - 40, close + 60, close - 90, close,
+                    2_000_000 + i))
+    return out
+
+
+def serve_normal(fake, until="2026-08-28", *, tech_until=None):
+    """^HSI: the snapshot's last days re-served plus new sessions to ``until``. HSTECH.HK: the
+    snapshot's last days only (Yahoo has served little of it), or new sessions to
+    ``tech_until``."""
+    hsi = real_bars("HSI.csv", "2026-08-14") + new_sessions("2026-08-24", until, 25_300.0)
+    fake.serve("^HSI", bars(hsi))
+    tech = real_bars("HSTECH.csv", "2024-11-06")
+    if tech_until:
+        tech += new_sessions("2024-11-14", tech_until, 4_100.0)
+    fake.serve("HSTECH.HK", bars(tech))
+    return hsi

@@ -13,8 +13,7 @@ import duckdb
 import pytest
 
 from hkpipe import cli, jobs
-
-from .conftest import SEEDS, make_settings, query
+from tests.fakes.common import SEEDS, make_settings, query
 
 STOOQ = "stocks/stooq.csv.gz"
 

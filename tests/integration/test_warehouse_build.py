@@ -12,8 +12,7 @@ import pytest
 
 from hkpipe import jobs
 from hkpipe.errors import InputError
-
-from .conftest import SEEDS, checksums, query
+from tests.fakes.common import SEEDS, checksums, query
 
 DATA_TABLES = ["prices", "indexes"]
 

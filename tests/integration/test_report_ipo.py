@@ -16,8 +16,7 @@ import duckdb
 import pytest
 
 from hkpipe import jobs, report
-
-from .conftest import make_settings, query
+from tests.fakes.common import make_settings, query
 
 COHORT_HEADING = "### Cohorts by listing year and tier"
 COHORT_COLUMNS = ["listing_year", "tier", "listings", "with_offer_price", "with_prices",

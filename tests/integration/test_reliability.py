@@ -27,8 +27,7 @@ from hkpipe.checks import integrity
 from hkpipe.errors import SourceError
 from hkpipe.settings import PROJECT_ROOT
 from hkpipe.sources import yahoo
-
-from .conftest import SEEDS, checksums
+from tests.fakes.common import SEEDS, checksums
 
 DATA_TABLES = ["prices", "indexes", "new_economy_listings", "market_events", "published_counts",
                "index_constituents"]

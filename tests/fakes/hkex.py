@@ -23,6 +23,11 @@ HTML_ERROR = (b"<!DOCTYPE html><html><head><title>Error</title></head><body>"
               b"<h1>Invalid token</h1></body></html>")
 
 
+# HKEX Tech 100's only sourced value: its base, 10,000 on 2020-12-31 (seeds/indexes.csv).
+BASE = pd.DataFrame({"date": [pd.Timestamp("2020-12-31")], "open": [None], "high": [None],
+                     "low": [None], "close": [10000.0], "volume": [None], "turnover": [None]})
+
+
 def hk_midnight_ms(day) -> int:
     return int(pd.Timestamp(day).tz_localize("Asia/Hong_Kong").tz_convert("UTC").value
                // 1_000_000)

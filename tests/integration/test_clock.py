@@ -14,9 +14,8 @@ import pandas as pd
 from hkpipe import calendar, jobs, live
 from hkpipe.checks import quality
 from hkpipe.settings import PROJECT_ROOT, Settings, clock, hk_today
-
-from .conftest import SEEDS, checksums, query
-from .test_cli import hkpipe
+from tests.fakes.cli import hkpipe
+from tests.fakes.common import SEEDS, checksums, query
 
 REPLAY_NOW = "2026-05-04T18:00:00+08:00"  # a Monday, after the Hong Kong close
 REPLAY_DAY = "2026-05-04"

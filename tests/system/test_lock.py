@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from packaging.markers import Marker
 
-from .conftest import PROJECT_ROOT
+from tests.fakes.common import PROJECT_ROOT
 
 CHECKER = PROJECT_ROOT / "scripts" / "check_lock.py"
 KEY_PACKAGES = ["pandas", "duckdb", "prefect", "great-expectations", "yfinance",

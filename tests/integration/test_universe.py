@@ -18,14 +18,10 @@ from hkpipe import calendar, jobs, universe
 from hkpipe.cli import main
 from hkpipe.errors import SourceError
 from hkpipe.sources import yahoo
-
-from .conftest import query
-from .fake_hkex import FakeHKEX
-from .fake_yahoo import FakeYahoo, bars
-
-# Friday 2026-08-28, 18:00 in Hong Kong: that day's session has closed.
-NOW = "2026-08-28T10:00:00Z"
-SESSIONS = [d.date() for d in calendar.sessions("2026-08-24", "2026-08-28")]
+from tests.fakes.common import query
+from tests.fakes.hkex import FakeHKEX
+from tests.fakes.universe import NOW, SESSIONS, base_close, five_sessions
+from tests.fakes.yahoo import FakeYahoo, bars
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,16 +41,6 @@ def wh(built_settings, monkeypatch):
     monkeypatch.setenv("HKPIPE_YAHOO_RATE", "0")  # an instant local stand-in
     monkeypatch.setenv("HKPIPE_HKEX_RATE", "0")
     return replace(built_settings, now=NOW, yahoo_rate=0.0, hkex_rate=0.0)
-
-
-def base_close(code: str) -> float:
-    return 10.0 + int(code) % 97  # distinct per stock, so a mixed-up answer shows
-
-
-def five_sessions(code: str) -> pd.DataFrame:
-    c = base_close(code)
-    return bars([(d.isoformat(), c, c + 0.5, c - 0.5, c + i * 0.01, 1000 + i)
-                 for i, d in enumerate(SESSIONS)])
 
 
 def listed_codes(settings) -> list[str]:

@@ -9,8 +9,8 @@ import pytest
 
 from hkpipe import jobs
 from hkpipe.errors import InputError
-
-from .conftest import SEEDS, checksums, query
+from tests.fakes.common import SEEDS, checksums, query
+from tests.fakes.counts import CURATED_AT_2025_12_31  # known without the SQL rule
 
 HEADER = ("stock_code,name_en,name_zh,board,listing_date,listing_type,delisting_date,industry,"
           "industry_scheme,markers,tier,basis,source")
@@ -77,12 +77,6 @@ def test_macro_rejects_an_unknown_definition(built):
         count(built, "2025-12-31", "everything")
 
 
-# Known independently of the SQL rule: scripts/curate_new_economy.py counts the rows listed at
-# 2025-12-31 in pandas from the source tables when it writes the seed ("listed at 2025-12-31:
-# 774; by tier: none 337, core 224, broad 141, new_consumer 72"), and seeds/NEW_ECONOMY.md
-# records them. The definitions nest: broad = core + broad rows, new_consumer = all three.
-CURATED_AT_2025_12_31 = {"core": 224, "broad": 224 + 141, "new_consumer": 224 + 141 + 72,
-                         "any": 774}
 # The calibration table of seeds/NEW_ECONOMY.md, as published with the seed before the counting
 # rule became one macro (the earlier SQL computed it on its own).
 DOCUMENTED = {"2019-04-30": (21, 36, 43), "2020-04-29": (49, 97, 118),

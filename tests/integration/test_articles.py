@@ -15,9 +15,8 @@ from hkpipe import articles, report
 from hkpipe.checks import claims
 from hkpipe.errors import InputError
 from hkpipe.settings import PROJECT_ROOT
-
-from .conftest import SEEDS, checksums, query
-from .test_cli import hkpipe
+from tests.fakes.cli import hkpipe
+from tests.fakes.common import SEEDS, checksums, query
 
 GT = "globaltimes-2026-01-04"
 OFFICIAL = "official-new-economy-counts"

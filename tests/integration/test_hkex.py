@@ -1,5 +1,5 @@
 """HKEX's market-data service as a source: the real parsing code against a stand-in on
-127.0.0.1 that speaks the documented wire format (tests/fake_hkex.py), serving the bundled
+127.0.0.1 that speaks the documented wire format (tests/fakes/hkex.py), serving the bundled
 snapshot's real values. Also: observations, precedence and reconciliation across sources."""
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from hkpipe import jobs
 from hkpipe.cli import main
 from hkpipe.errors import InputError, SourceError
 from hkpipe.sources import hkex
-
-from .conftest import SEEDS, checksums, query
-from .fake_hkex import FakeHKEX, snapshot_bars
-from .fake_yahoo import FakeYahoo, bars
+from tests.fakes.common import SEEDS, checksums, query
+from tests.fakes.hkex import BASE, FakeHKEX, snapshot_bars
+from tests.fakes.yahoo import FakeYahoo, bars
 
 NOW = "2026-08-21T10:00:00Z"  # Friday 18:00 in Hong Kong: the snapshot's last session closed
 HSI_CSV, TECH_CSV = SEEDS / "prices" / "HSI.csv", SEEDS / "prices" / "HSTECH.csv"
-BASE = pd.DataFrame({"date": [pd.Timestamp("2020-12-31")], "open": [None], "high": [None],
-                     "low": [None], "close": [10000.0], "volume": [None], "turnover": [None]})
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import pytest
 
 from hkpipe import calendar, jobs, warehouse
 from hkpipe.errors import InputError, WarehouseBusy
-
-from .conftest import checksums, query
+from tests.fakes.common import checksums, query
 
 READER = textwrap.dedent("""
     import sys, duckdb

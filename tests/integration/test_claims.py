@@ -13,9 +13,8 @@ import pytest
 from hkpipe import calendar, jobs, warehouse
 from hkpipe.checks import claims
 from hkpipe.errors import InputError
-
-from .conftest import SEEDS, query
-from .test_cli import hkpipe
+from tests.fakes.cli import hkpipe
+from tests.fakes.common import SEEDS, query
 
 ARTICLE = "globaltimes-2026-01-04"
 LEDGER = SEEDS / "articles" / ARTICLE / "claims.csv"
@@ -197,7 +196,7 @@ def test_measured_values_equal_an_independent_computation(built_settings):
     assert got["hsi_first_day_2026_gain_over_2_8pct"].verdict == "fails"  # 2.76 is not > 2.8
     assert got["hsi_best_start_since_2013"].measured_value == pytest.approx(change)
     assert got["hsi_best_start_since_2013"].verdict == "holds"
-    from .test_new_economy import CURATED_AT_2025_12_31
+    from tests.fakes.counts import CURATED_AT_2025_12_31
     assert got["new_economy_listings_over_400"].measured_value == CURATED_AT_2025_12_31["broad"]
     assert not [r.claim.id for r in out.claims if r.changed]
     assert out.ok

@@ -7,14 +7,8 @@ import os
 import subprocess
 import sys
 
-from .conftest import SEEDS, checksums
-
-
-def hkpipe(*args, env=None) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
-    full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "hkpipe.cli", *args], capture_output=True,
-                          text=True, env=full_env, timeout=300)
+from tests.fakes.cli import hkpipe
+from tests.fakes.common import SEEDS, checksums
 
 
 def test_every_command_has_help():

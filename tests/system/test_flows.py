@@ -8,11 +8,9 @@ from datetime import date
 import pytest
 import yaml
 
-from .conftest import PROJECT_ROOT, SEEDS, checksums, query
-from .fake_hkex import FakeHKEX, snapshot_bars
-from .fake_yahoo import FakeYahoo
-from .test_hkex import BASE
-from .test_yahoo import NOW, serve_normal
+from tests.fakes.common import PROJECT_ROOT, SEEDS, checksums, query
+from tests.fakes.hkex import BASE, FakeHKEX, snapshot_bars
+from tests.fakes.yahoo import NOW, FakeYahoo, serve_normal
 
 
 @pytest.fixture(scope="session")
@@ -204,8 +202,7 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
     from prefect.concurrency import sync as prefect_sync
 
     from hkpipe import universe
-
-    from .test_universe import five_sessions
+    from tests.fakes.universe import five_sessions
 
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
@@ -278,8 +275,7 @@ def test_daily_flow_without_a_global_rate_limit_uses_its_own(built_settings, flo
     from dataclasses import replace
 
     from hkpipe import universe
-
-    from .test_universe import five_sessions
+    from tests.fakes.universe import five_sessions
 
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from dataclasses import replace
 from datetime import date
@@ -10,16 +9,23 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from hkpipe import calendar, jobs, live
+from hkpipe import jobs, live
 from hkpipe.cli import main
 from hkpipe.errors import InputError, SourceError
 from hkpipe.sources import yahoo
-
-from .conftest import SEEDS, checksums, query
-from .fake_yahoo import FakeYahoo, bars, dns_error, refused_error, timeout_error
-
-# Friday 2026-08-28, 18:00 in Hong Kong: that day's session has closed.
-NOW = "2026-08-28T10:00:00Z"
+from tests.fakes.common import SEEDS, checksums, query
+from tests.fakes.yahoo import (
+    NOW,
+    FakeYahoo,
+    bars,
+    dns_error,
+    new_sessions,
+    real_bars,
+    refused_error,
+    serve_normal,
+    snapshot_rows,
+    timeout_error,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,41 +42,6 @@ def fake(monkeypatch):
 @pytest.fixture
 def wh(built_settings):
     return replace(built_settings, now=NOW)
-
-
-def snapshot_rows(name, since):
-    with open(SEEDS / "prices" / name, newline="") as fh:
-        return [r for r in csv.DictReader(fh) if r["date"] >= since]
-
-
-def real_bars(name, since):
-    """The snapshot's own rows from ``since`` on, as Yahoo bars (what Yahoo would re-serve)."""
-    rows = snapshot_rows(name, since)
-    return [(r["date"], float(r["open"]), float(r["high"]), float(r["low"]), float(r["close"]),
-             1_000_000) for r in rows]
-
-
-def new_sessions(first: str, last: str, start_close: float):
-    """Plausible bars for the XHKG sessions from first to last (days after the snapshot ends)."""
-    out, close = [], start_close
-    for i, day in enumerate(calendar.sessions(first, last)):
-        close = round(close * (1 + (0.004 if i % 2 else -0.003)), 2)
-        out.append((day.date().isoformat(), close - 40, close + 60, close - 90, close,
-                    2_000_000 + i))
-    return out
-
-
-def serve_normal(fake, until="2026-08-28", *, tech_until=None):
-    """^HSI: the snapshot's last days re-served plus new sessions to ``until``. HSTECH.HK: the
-    snapshot's last days only (Yahoo has served little of it), or new sessions to
-    ``tech_until``."""
-    hsi = real_bars("HSI.csv", "2026-08-14") + new_sessions("2026-08-24", until, 25_300.0)
-    fake.serve("^HSI", bars(hsi))
-    tech = real_bars("HSTECH.csv", "2024-11-06")
-    if tech_until:
-        tech += new_sessions("2024-11-14", tech_until, 4_100.0)
-    fake.serve("HSTECH.HK", bars(tech))
-    return hsi
 
 
 def test_refresh_stores_exactly_the_served_bars_under_hong_kong_dates(wh, fake):

@@ -21,10 +21,9 @@ import pytest
 
 from hkpipe import cli, jobs, migrations, sqlfiles
 from hkpipe.errors import InputError
+from tests.fakes.common import FIXTURES, make_settings, query
 
-from .conftest import make_settings, query
-
-FIXTURE = Path(__file__).parent / "fixtures" / "warehouse_c087877.duckdb.gz"
+FIXTURE = FIXTURES / "warehouse_c087877.duckdb.gz"
 LABELS = [m.label for m in migrations.available()]  # what this code ships
 NEXT = migrations.available()[-1].version + 1  # the number a test's own migration takes
 HISTORY = {
