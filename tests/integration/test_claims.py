@@ -1,10 +1,10 @@
-"""The claim ledger: each claim's SQL on small hand-made data, the verdict logic, the CI gate."""
+"""The claim ledger: each claim's SQL on small hand-made data, the verdicts on the bundled data,
+the CI gate."""
 
 from __future__ import annotations
 
 import csv
 import json
-import shutil
 from dataclasses import replace
 
 import duckdb
@@ -12,7 +12,7 @@ import pytest
 
 from hkpipe import calendar, jobs, warehouse
 from hkpipe.checks import claims
-from hkpipe.errors import InputError
+from tests.fakes.articles import write_ledger
 from tests.fakes.cli import hkpipe
 from tests.fakes.common import SEEDS, query
 
@@ -154,36 +154,6 @@ def test_constituent_claim_unverifiable_without_a_list_and_measured_with_one(con
                     " 'src')", [f"{i:05d}", f"industry {i % 6}"])
     r = verdict(con, c)
     assert (r.verdict, r.measured_value) == ("holds", 100)
-
-
-def test_judge_needs_every_item():
-    assert claims.judge("a > 1 and b <= a", {"a": 2.0, "b": 2.0}) == "holds"
-    assert claims.judge("a > 1 and b < a", {"a": 2.0, "b": 2.0}) == "fails"
-    assert claims.judge("a > 1 and b < a", {"a": 2.0}) == "unverifiable"
-    assert claims.judge("a > 1", {"a": None}) == "unverifiable"
-
-
-def write_ledger(tmp_path, edit, article=ARTICLE):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(SEEDS, seeds)
-    ledger = seeds / "articles" / article / "claims.csv"
-    with open(ledger, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    edit(rows)
-    with open(ledger, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return seeds
-
-
-def test_malformed_comparison_names_line_and_field(tmp_path):
-    def edit(rows):
-        rows[1]["comparison"] = "target >> best_between"
-    seeds = write_ledger(tmp_path, edit)
-    with pytest.raises(InputError) as err:
-        claims.read_ledger(seeds / "articles" / ARTICLE / "claims.csv")
-    assert (err.value.line, err.value.field) == (3, "comparison")
 
 
 def test_measured_values_equal_an_independent_computation(built_settings):

@@ -13,7 +13,7 @@ import pytest
 
 from hkpipe import jobs
 from hkpipe.cli import main
-from hkpipe.errors import InputError, SourceError
+from hkpipe.errors import SourceError
 from hkpipe.sources import hkex
 from tests.fakes.common import SEEDS, checksums, query
 from tests.fakes.hkex import BASE, FakeHKEX, snapshot_bars
@@ -221,21 +221,6 @@ def test_live_tolerates_a_failing_source_only_where_the_other_covers_it(wh, serv
     with pytest.raises(SourceError, match=r"HKEX \.HKEXT100: token refused"):
         jobs.refresh(wh, source="live")
     assert checksums(wh.warehouse) == before
-
-
-def test_normalise_skips_padding_and_reads_grouped_numbers():
-    rows = [[1767196800000, None, None, None, None, None, None],
-            [1767283200000, "25,700.10", "26,400.00", "25,650.00", "26,338.47", "0",
-             "310,123,456,789"],
-            [1767369600000, None, None, None, None, None, None]]
-    frame = hkex.normalise(rows, "^HSI", ".HSI", date(2026, 1, 1), date(2026, 1, 3),
-                           today=date(2026, 8, 24))
-    assert frame[["trade_date", "close", "turnover_hkd"]].values.tolist() == [
-        [pd.Timestamp("2026-01-02"), 26338.47, 310123456789.0]]
-    assert pd.isna(frame["volume"].iloc[0])
-    with pytest.raises(InputError, match="after today"):
-        hkex.normalise(rows, "^HSI", ".HSI", date(2026, 1, 1), date(2026, 1, 3),
-                       today=date(2026, 1, 1))
 
 
 def test_tech_rally_claims_become_measurable_after_a_live_refresh(wh, service, capsys):

@@ -7,23 +7,18 @@ value, 10,000 at 2020-12-31) and two `check` runs. scripts/make_legacy_fixture.s
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
-import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from hkpipe import cli, jobs, migrations, sqlfiles
+from hkpipe import cli, jobs, migrations
 from hkpipe.errors import InputError
-from tests.fakes.common import FIXTURES, make_settings, query
+from tests.fakes.common import make_settings, query
 
-FIXTURE = FIXTURES / "warehouse_c087877.duckdb.gz"
 LABELS = [m.label for m in migrations.available()]  # what this code ships
 NEXT = migrations.available()[-1].version + 1  # the number a test's own migration takes
 HISTORY = {
@@ -51,24 +46,6 @@ def columns(path: Path) -> dict[str, list[tuple[str, str]]]:
 def applied(path: Path) -> list[tuple]:
     return query(path, "SELECT version, name, checksum, adopted FROM schema_migrations "
                        "ORDER BY version")
-
-
-@pytest.fixture
-def legacy(tmp_path):
-    """Settings on a private copy of the warehouse written by c087877."""
-    s = make_settings(tmp_path)
-    with gzip.open(FIXTURE) as src, open(s.warehouse, "wb") as dst:
-        shutil.copyfileobj(src, dst)
-    return s
-
-
-@pytest.fixture
-def own_migrations(tmp_path, monkeypatch):
-    """A private copy of sql/migrations that a test may add to or edit."""
-    folder = tmp_path / "migrations"
-    shutil.copytree(migrations.MIGRATIONS_DIR, folder)
-    monkeypatch.setattr(migrations, "MIGRATIONS_DIR", folder)
-    return folder
 
 
 def main(capsys, *args) -> tuple[int, str, str]:
@@ -131,24 +108,6 @@ def test_upgrade_on_the_command_line(legacy, capsys):
     code, out, _ = main(capsys, "run", "--source", "snapshot",
                         "--warehouse", str(legacy.warehouse))
     assert code == 0 and "migrated" not in out  # applied once
-
-
-def test_upgraded_file_stays_readable_by_duckdb_1x(legacy):
-    jobs.run(legacy, source="snapshot")
-    cli_path = shutil.which("duckdb", path=str(Path(sys.executable).parent))
-    assert cli_path, "the duckdb-cli package (a DuckDB 1.x client) is a dev dependency"
-    version = subprocess.run([cli_path, "--version"], capture_output=True, text=True,
-                             check=True).stdout
-    assert version.startswith("v1."), version
-    out = subprocess.run(
-        [cli_path, "-readonly", "-csv", "-noheader", str(legacy.warehouse), "-c",
-         "SELECT max(version) FROM schema_migrations; "
-         "SELECT round(pct_change, 2) FROM first_trading_day_returns "
-         "WHERE symbol = '^HSI' AND year = 2026; "
-         "SELECT close FROM prices WHERE symbol = 'HKEXT100'"],
-        capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == [str(migrations.available()[-1].version), "2.76", "10000.0"]
 
 
 def test_warehouse_newer_than_the_code_is_refused_unchanged(built_settings, capsys):
@@ -265,29 +224,6 @@ def test_read_only_commands_ask_for_the_upgrade(legacy, capsys):
     code, _, err = main(capsys, "check", "--no-record", "--warehouse", str(legacy.warehouse))
     assert code == 2
     assert f"schema version 0 and this hkpipe needs {NEXT - 1}" in err and "hkpipe migrate" in err
-
-
-def test_migration_files_are_named_and_numbered_uniquely(own_migrations):
-    shutil.copyfile(own_migrations / "0002_views_digest.sql", own_migrations / "0002_again.sql")
-    with pytest.raises(Exception, match="version 0002 is also"):
-        migrations.available()
-    (own_migrations / "0002_again.sql").rename(own_migrations / "3_Bad Name.sql")
-    with pytest.raises(Exception, match="NNNN_lower_case_name"):
-        migrations.available()
-
-
-def test_tables_are_changed_only_by_migrations():
-    # Every schema change ships as a migration: no other SQL file creates, alters or drops a
-    # table (the runner's own record is created by meta/schema_migrations.sql; temporary
-    # staging tables are not part of the schema).
-    import re
-
-    pattern = re.compile(r"\b(CREATE\s+(OR\s+REPLACE\s+)?TABLE|ALTER\s+TABLE|"
-                         r"DROP\s+TABLE)\b", re.IGNORECASE)
-    offenders = [str(p.relative_to(sqlfiles.SQL_DIR)) for p in sqlfiles.SQL_DIR.rglob("*.sql")
-                 if "migrations" not in p.parts and p.name != "schema_migrations.sql"
-                 and pattern.search(p.read_text())]
-    assert offenders == []
 
 
 def test_input_error_names_the_migration_file(own_migrations, tmp_path):

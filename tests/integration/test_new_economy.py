@@ -113,19 +113,6 @@ def test_a_stock_code_is_counted_at_most_once_on_any_day(built):
                                                      ("06600", "OneRobotics")]
 
 
-def test_the_counting_rule_is_written_in_one_place():
-    # "not delisted by the date" appears in the rule's own file and nowhere else in sql/.
-    from hkpipe.settings import SQL_DIR
-    spelled = [str(p.relative_to(SQL_DIR)) for p in SQL_DIR.rglob("*.sql")
-               if "migrations" not in p.parts and "delisting_date >" in p.read_text()]
-    assert spelled == ["views/_new_economy_rules.sql"]
-    for name in ["views/new_economy_count", "views/new_economy_vs_published",
-                 "report/new_economy_by_year", "report/new_economy_monthly",
-                 "claims/new_economy_count"]:
-        text = (SQL_DIR / f"{name}.sql").read_text()
-        assert "new_economy_counted(" in text or "new_economy_tiers_at(" in text, name
-
-
 def test_tiers_nest_on_every_calibration_date(built):
     rows = query(built, "SELECT as_of, core, broad, new_consumer FROM new_economy_vs_published")
     assert rows

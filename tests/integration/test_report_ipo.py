@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import decimal
 import shutil
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -201,17 +200,3 @@ def test_the_ranking_size_is_a_bound_parameter(built, monkeypatch, tmp_path):
     finally:
         con.close()
     assert len(section["best"]["rows"]) == len(section["worst"]["rows"]) == 3
-
-
-def test_every_ipo_query_is_one_statement_in_its_own_file():
-    from hkpipe.settings import SQL_DIR
-
-    files = sorted((SQL_DIR / "report").glob("ipo_*.sql"))
-    assert len(files) == 8
-    con = duckdb.connect()
-    try:
-        for path in files:
-            assert len(con.extract_statements(path.read_text())) == 1, path.name
-    finally:
-        con.close()
-    assert "SELECT" not in Path(report.__file__).read_text()  # no SQL written in Python

@@ -245,14 +245,6 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
     assert len(runs) == 1
 
 
-def test_deployment_schedule_is_after_the_hong_kong_close():
-    spec = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())
-    daily = next(d for d in spec["deployments"] if d["name"] == "daily-refresh")
-    assert daily["entrypoint"] == "flows/daily_refresh.py:daily_refresh"
-    assert daily["schedules"] == [{"cron": "30 17 * * 1-5", "timezone": "Asia/Hong_Kong",
-                                   "active": True}]
-
-
 def test_pipeline_does_not_import_prefect():
     import subprocess
     import sys
