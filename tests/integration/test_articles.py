@@ -18,7 +18,7 @@ from tests.fakes.articles import (
     edit_ledger,
     new_article,
 )
-from tests.fakes.cli import hkpipe
+from tests.fakes.cli import hkpipe_in_process as hkpipe  # the command, in this process
 from tests.fakes.common import SEEDS, checksums, query
 
 # --- Checked by: a new article without code ----------------------------------------------

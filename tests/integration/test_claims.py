@@ -13,7 +13,7 @@ import pytest
 from hkpipe import calendar, jobs, warehouse
 from hkpipe.checks import claims
 from tests.fakes.articles import write_ledger
-from tests.fakes.cli import hkpipe
+from tests.fakes.cli import hkpipe_in_process as hkpipe  # the command, in this process
 from tests.fakes.common import SEEDS, query
 
 ARTICLE = "globaltimes-2026-01-04"

@@ -11,7 +11,7 @@ from pathlib import Path
 from hkpipe import calendar, jobs, live
 from hkpipe.checks import quality
 from hkpipe.settings import Settings
-from tests.fakes.cli import hkpipe
+from tests.fakes.cli import hkpipe_in_process as hkpipe  # the command, in this process
 from tests.fakes.common import SEEDS, checksums, query
 
 REPLAY_NOW = "2026-05-04T18:00:00+08:00"  # a Monday, after the Hong Kong close

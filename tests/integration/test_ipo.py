@@ -107,10 +107,10 @@ def test_unchanged_stock_files_are_not_reloaded(built_settings):
     assert after == before
 
 
-def test_a_changed_stock_file_replaces_its_source_only(tmp_path):
+def test_a_changed_stock_file_replaces_its_source_only(tmp_path, built):
     seeds = copy_seeds(tmp_path)
     settings = make_settings(tmp_path, seeds)
-    jobs.run(settings, source="snapshot")
+    shutil.copyfile(built, settings.warehouse)  # what `run --source snapshot` built from them
     lines = stock_lines(seeds / STOOQ)
     n_before = dict(query(settings.warehouse, "SELECT source, count(*) FROM stock_prices "
                                               "GROUP BY ALL"))
@@ -124,10 +124,10 @@ def test_a_changed_stock_file_replaces_its_source_only(tmp_path):
 
 # --- bad input: exit 2, file, line and field named, nothing written --------------------------
 
-def _break_and_run(capsys, tmp_path, edit) -> tuple[int, str, Path, int]:
+def _break_and_run(capsys, tmp_path, built, edit) -> tuple[int, str, Path, int]:
     seeds = copy_seeds(tmp_path)
     settings = make_settings(tmp_path, seeds)
-    jobs.run(settings, source="snapshot")
+    shutil.copyfile(built, settings.warehouse)  # what `run --source snapshot` built from them
     before = file_checksum(settings.warehouse)
     lines = stock_lines(seeds / STOOQ)
     line = edit(lines)
@@ -137,7 +137,7 @@ def _break_and_run(capsys, tmp_path, edit) -> tuple[int, str, Path, int]:
     return code, out, seeds / STOOQ, line
 
 
-def test_a_malformed_price_names_file_line_and_field(capsys, tmp_path):
+def test_a_malformed_price_names_file_line_and_field(capsys, tmp_path, built):
     def edit(lines):
         n = line_of(lines, "01024,2021-02-05,2021-02-08,")
         fields = lines[n - 1].split(",")
@@ -145,26 +145,26 @@ def test_a_malformed_price_names_file_line_and_field(capsys, tmp_path):
         lines[n - 1] = ",".join(fields)
         return n
 
-    code, out, path, line = _break_and_run(capsys, tmp_path, edit)
+    code, out, path, line = _break_and_run(capsys, tmp_path, built, edit)
     assert code == 2
     assert str(path) in out and f"line {line}" in out and "close" in out
     assert "Could not convert string \"3O0.4\" to a number" in out
 
 
-def test_a_price_before_the_listing_date_is_refused(capsys, tmp_path):
+def test_a_price_before_the_listing_date_is_refused(capsys, tmp_path, built):
     def edit(lines):
         n = line_of(lines, "01024,2021-02-05,2021-02-05,")
         lines.insert(n - 1, lines[n - 1].replace("2021-02-05,2021-02-05,",
                                                  "2021-02-05,2021-02-04,"))
         return n
 
-    code, out, path, line = _break_and_run(capsys, tmp_path, edit)
+    code, out, path, line = _break_and_run(capsys, tmp_path, built, edit)
     assert code == 2
     assert f"line {line}" in out and "trade_date" in out
     assert "2021-02-04 is before the listing date 2021-02-05 of 01024" in out
 
 
-def test_a_code_day_claimed_by_two_listings_is_refused(capsys, tmp_path):
+def test_a_code_day_claimed_by_two_listings_is_refused(capsys, tmp_path, built):
     # 02718 was DONGZHENG AFC (listed 2019-04-03) until Mininglamp took the code on
     # 2025-11-03. Two rows for one day after the reuse, one under each listing (the bars are
     # Kuaishou's of a real day, re-dated and re-coded):
@@ -174,19 +174,19 @@ def test_a_code_day_claimed_by_two_listings_is_refused(capsys, tmp_path):
         lines.append(",".join(["02718", "2025-11-03", "2025-11-05", *bar]))
         return len(lines) - 1
 
-    code, out, _, line = _break_and_run(capsys, tmp_path, edit)
+    code, out, _, line = _break_and_run(capsys, tmp_path, built, edit)
     assert code == 2
     assert f"line {line}" in out and "listing_date" in out
     assert "is claimed by the listings of 2019-04-03 and 2025-11-03" in out
 
 
-def test_a_duplicate_stock_day_names_the_first_line(capsys, tmp_path):
+def test_a_duplicate_stock_day_names_the_first_line(capsys, tmp_path, built):
     def edit(lines):
         n = line_of(lines, "01024,2021-02-05,2021-02-08,")
         lines.insert(n, lines[n - 1])
         return n + 1
 
-    code, out, _, line = _break_and_run(capsys, tmp_path, edit)
+    code, out, _, line = _break_and_run(capsys, tmp_path, built, edit)
     assert code == 2
     assert f"line {line}" in out and f"is already on line {line - 1}" in out
 

@@ -53,8 +53,8 @@ def test_warehouse_in_missing_folder_is_rejected(settings, tmp_path):
     assert not (tmp_path / "nope").exists()
 
 
-def test_warehouse_keeps_a_storage_format_duckdb_1_4_clients_can_read(settings):
-    jobs.run(settings, source="snapshot")
+def test_warehouse_keeps_a_storage_format_duckdb_1_4_clients_can_read(built_settings):
+    settings = built_settings  # written by `run --source snapshot`
     jobs.refresh(settings)  # written again by DuckDB 2: the format must stay
     tags = query(settings.warehouse, "SELECT tags FROM duckdb_databases() "
                                      "WHERE NOT internal")

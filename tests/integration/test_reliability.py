@@ -8,8 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from datetime import date
@@ -20,19 +18,8 @@ import pytest
 
 from hkpipe.errors import SourceError
 from hkpipe.sources import yahoo
+from tests.fakes.cli import hkpipe_in_process as run_cli  # the command, in this process
 from tests.fakes.common import SEEDS, checksums
-
-
-def cli(*args, env=None, **popen):
-    full = {k: v for k, v in os.environ.items() if not k.startswith("HKPIPE_")}
-    full.update(env or {})
-    return [sys.executable, "-m", "hkpipe.cli", *args], full
-
-
-def run_cli(*args, env=None, timeout=300):
-    cmd, full = cli(*args, env=env)
-    return subprocess.run(cmd, env=full, capture_output=True, text=True, timeout=timeout)
-
 
 # --- bad input: every case exits 2, names the file and line or field, changes nothing ------
 

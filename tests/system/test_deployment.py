@@ -152,7 +152,7 @@ def running_server(tmp: Path):
         "PREFECT_HOME": str(home), "PREFECT_API_URL": api,
         "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(port),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false",
-        "PREFECT_CLI_PROMPT": "false", "PREFECT_WORKER_QUERY_SECONDS": "2",
+        "PREFECT_CLI_PROMPT": "false", "PREFECT_WORKER_QUERY_SECONDS": "1",
         "PREFECT_API_REQUEST_TIMEOUT": "120", "DO_NOT_TRACK": "1",
         # the deployment's pull step resolves {{ $PWD }} to the checkout
         "PWD": str(PROJECT_ROOT),
@@ -174,7 +174,7 @@ def running_server(tmp: Path):
             if time.monotonic() > deadline:
                 pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT} s:\n"
                             f"{tail(log)}")
-            time.sleep(1)
+            time.sleep(0.5)
         yield server
     finally:
         procs.stop()
@@ -234,7 +234,7 @@ def wait_for_run(server: Server, run_id: str, worker: subprocess.Popen, worker_l
         if time.monotonic() > deadline:
             pytest.fail(f"flow run {run_id} still {state.get('name')} after {RUN_TIMEOUT} s:"
                         f"\n{tail(worker_log)}")
-        time.sleep(2)
+        time.sleep(1)
 
 
 def test_daily_deployment_runs_on_a_real_server_with_a_worker(server, tmp_path):
