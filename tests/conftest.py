@@ -1,4 +1,13 @@
-"""Shared fixtures: temporary warehouses built from the project's real bundled seeds."""
+"""Shared fixtures: temporary warehouses built from the project's real bundled seeds, and a test
+run sealed off from the machine it runs on.
+
+The run reads nothing outside the clone and its temporary folders: ``pytest_configure`` gives
+every test process (and what it starts) a private, empty home, so no cache or setting of the
+user's (~/.cache/py-yfinance, ~/.cache/matplotlib, ~/.prefect, ~/.config/uv, ~/.netrc) is read
+or written; drops every HKPIPE_* variable of the caller's shell; points HKEX at a closed port and
+HTTPS at a closed proxy, so no test reaches a real service unless it starts its stand-in (the
+opt-in live tests lift that).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +15,45 @@ import gzip
 import os
 import shutil
 import socket
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from hkpipe import jobs, migrations
 from hkpipe.settings import Settings
-from tests.fakes.common import FIXTURES, NO_HKEX, make_settings
+from tests.fakes.common import FIXTURES, NO_HKEX, NO_NETWORK, make_settings
+
+HOME_VARIABLE = "TESTS_HKPIPE_HOME"  # the run's private home (not HKPIPE_*: those are cleaned)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pytest_configure(config):
+    home = os.environ.get(HOME_VARIABLE)
+    if _worker() == "main" or not home:  # xdist workers inherit the controller's
+        home = tempfile.mkdtemp(prefix="hkpipe-tests-home-")
+        config._hkpipe_tests_home = home  # removed when the run ends
+        os.environ[HOME_VARIABLE] = home
+    for name in [n for n in os.environ if n.startswith("HKPIPE_")]:
+        del os.environ[name]
+    # Caches are per process: two xdist workers never write one yfinance or matplotlib cache.
+    own = Path(home) / "per-process" / _worker()
+    os.environ.update({
+        "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config",
+        "XDG_DATA_HOME": f"{home}/.local/share", "XDG_CACHE_HOME": str(own / "cache"),
+        "MPLCONFIGDIR": str(own / "matplotlib"), "PREFECT_HOME": f"{home}/.prefect",
+        **NO_HKEX, **NO_NETWORK})
+
+
+def pytest_unconfigure(config):
+    home = getattr(config, "_hkpipe_tests_home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -32,10 +72,19 @@ def settings(tmp_path) -> Settings:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A warehouse built once by `run` on the bundled snapshot; copy it before changing it."""
-    tmp = tmp_path_factory.mktemp("built")
-    jobs.run(make_settings(tmp))
-    return tmp / "warehouse.duckdb"
+    """A warehouse built by `run --source snapshot` on the bundled seeds, once per test run: under
+    pytest-xdist the first worker to need it builds it in the run's shared temporary folder
+    while the others wait on a lock, then all read the same file. Copy it before changing it."""
+    if _worker() == "main":
+        root = tmp_path_factory.mktemp("built")
+        jobs.run(make_settings(root), source="snapshot")
+        return root / "warehouse.duckdb"
+    root = tmp_path_factory.getbasetemp().parent / "built"
+    with FileLock(f"{root}.lock"):
+        if not (root / "warehouse.duckdb").exists():  # published atomically: whole or absent
+            root.mkdir(exist_ok=True)
+            jobs.run(make_settings(root), source="snapshot")
+    return root / "warehouse.duckdb"
 
 
 @pytest.fixture
@@ -51,7 +100,8 @@ def legacy(tmp_path):
     """Settings on a private copy of the warehouse written by c087877, the version before
     versioned migrations (tests/fixtures; scripts/make_legacy_fixture.sh rebuilds it)."""
     s = make_settings(tmp_path)
-    with gzip.open(FIXTURES / "warehouse_c087877.duckdb.gz") as src, open(s.warehouse, "wb") as dst:
+    fixture = FIXTURES / "warehouse_c087877.duckdb.gz"
+    with gzip.open(fixture) as src, open(s.warehouse, "wb") as dst:
         shutil.copyfileobj(src, dst)
     return s
 

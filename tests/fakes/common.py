@@ -17,9 +17,10 @@ FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 # test ever reaches the real service.
 NO_HKEX = {"HKPIPE_HKEX_URL": "http://127.0.0.1:9/hkexwidget/data",
            "HKPIPE_HKEX_TOKEN_URL": "http://127.0.0.1:9/quote"}
-
-__all__ = ["FIXTURES", "NO_HKEX", "PROJECT_ROOT", "SEEDS", "checksums", "make_settings",
-           "query"]
+# HTTPS through a closed proxy: Yahoo (and any other real service) is "unreachable" for every
+# test and what it starts, whatever network the machine has; loopback stays direct.
+NO_NETWORK = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+              "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 
 
 def make_settings(tmp: Path, seeds_dir: Path = SEEDS) -> Settings:

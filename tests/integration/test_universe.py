@@ -23,12 +23,6 @@ from tests.fakes.universe import NOW, SESSIONS, base_close, five_sessions
 from tests.fakes.yahoo import FakeYahoo, bars
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _yfinance_cache(tmp_path_factory):
-    import yfinance as yf
-    yf.set_tz_cache_location(str(tmp_path_factory.mktemp("yf-cache")))
-
-
 @pytest.fixture
 def fake(monkeypatch):
     return FakeYahoo().install(monkeypatch)

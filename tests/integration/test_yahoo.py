@@ -28,12 +28,6 @@ from tests.fakes.yahoo import (
 )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _yfinance_cache(tmp_path_factory):
-    import yfinance as yf
-    yf.set_tz_cache_location(str(tmp_path_factory.mktemp("yf-cache")))
-
-
 @pytest.fixture
 def fake(monkeypatch):
     return FakeYahoo().install(monkeypatch)

@@ -23,18 +23,12 @@ def prefect_harness(tmp_path_factory):
 
 
 @pytest.fixture
-def flows_module(prefect_harness, monkeypatch, _yfinance_cache_dir):
+def flows_module(prefect_harness, monkeypatch):
     from flows import daily_refresh as module
     # keep the retry schedule, drop the waiting
     monkeypatch.setattr(module, "fetch_symbol",
                         module.fetch_symbol.with_options(retry_delay_seconds=0))
     return module
-
-
-@pytest.fixture(scope="session")
-def _yfinance_cache_dir(tmp_path_factory):
-    import yfinance as yf
-    yf.set_tz_cache_location(str(tmp_path_factory.mktemp("yf-cache-flows")))
 
 
 def env_for(settings, monkeypatch):

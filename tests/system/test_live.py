@@ -13,6 +13,13 @@ from hkpipe.sources import yahoo
 pytestmark = pytest.mark.live
 
 
+@pytest.fixture(autouse=True)
+def _real_network(monkeypatch):
+    """Lift the closed HTTPS proxy every other test runs behind (tests/conftest.py)."""
+    for name in ("HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
 def test_real_yahoo_serves_recent_hang_seng_bars_under_hong_kong_dates():
     end = calendar.last_completed_session()
     start = end - timedelta(days=20)
