@@ -356,7 +356,7 @@ def measure_universe(seconds: dict, ratios: dict, inputs: dict, say) -> None:
     inputs["universe"] = {
         **{k: uni[k] for k in ("listed", "two_listings", "coverage_all", "coverage_two",
                                "fetch_workers", "check_exit_codes", "runs_s")},
-        "how": "hkpipe refresh --source hkex --universe listings against tests/fake_hkex.py "
+        "how": "hkpipe refresh --source hkex --universe listings against tests/fakes/hkex.py "
                "(a real HTTP server on 127.0.0.1, each answer rendered once), HKPIPE_HKEX_RATE=0 "
                "and HKPIPE_YAHOO_RATE=0, HKPIPE_FETCH_WORKERS default; starting warehouse: run "
                "--source snapshot, then a universe refresh up to 2026-08-28; measured refresh to "
@@ -365,7 +365,7 @@ def measure_universe(seconds: dict, ratios: dict, inputs: dict, say) -> None:
                "Check figure: from a warehouse with indexes (Yahoo stand-in) and universe up to "
                "2026-09-03, checked once at 2026-09-04's now; hkpipe check after a universe "
                "refresh (HKEX stand-in) vs after refresh --source yahoo of the indexes "
-               "(tests/fake_yahoo.py in the refreshing process), each to 2026-09-04"}
+               "(tests/fakes/yahoo.py in the refreshing process), each to 2026-09-04"}
     say(f"universe: incremental refresh of {uni['listed']} listed stocks "
         f"{uni['refresh_all_s']:.2f} s / of 2 {uni['refresh_two_s']:.2f} s: ratio "
         f"{ratios['universe_refresh_800_vs_2']:.2f} (goal <= "

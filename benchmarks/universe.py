@@ -5,7 +5,7 @@ one JSON object (the last line).
   listed curated stock (about 774) against the same refresh of 2 listings, both incremental:
   the warehouse holds every stock up to 5 sessions before the refresh's last session, so each
   stock has 5 new sessions (the request spans 10: the 5-session revision window and the 5 new).
-  HKEX's stand-in (tests/fake_hkex.py) is a real HTTP server on 127.0.0.1 in this process,
+  HKEX's stand-in (tests/fakes/hkex.py) is a real HTTP server on 127.0.0.1 in this process,
   answering every RIC at once in the real wire format. Rate limits are off for both sides
   (HKPIPE_HKEX_RATE=0, HKPIPE_YAHOO_RATE=0: a limit would measure the limit, not the fan-out);
   HKPIPE_FETCH_WORKERS is left at its default. The 2-listing side runs on a copy of the seeds
@@ -13,7 +13,7 @@ one JSON object (the last line).
   same starting warehouse.
 - ``universe_check_vs_index_check``: ``hkpipe check`` after a one-session refresh of the whole
   universe (HKEX stand-in) against ``hkpipe check`` after a one-session refresh of the two
-  indexes (``refresh --source yahoo``, tests/fake_yahoo.py installed in the refreshing process by
+  indexes (``refresh --source yahoo``, tests/fakes/yahoo.py installed in the refreshing process by
   this script's ``--yahoo-cli`` launcher). Both start from the same warehouse, checked once at
   the same pinned "now", so stored results exist and only what changed is re-validated.
 
@@ -73,7 +73,7 @@ def serve_universe(hk, listings: pd.DataFrame, until: str) -> None:
 def start_hkex():
     """The HKEX stand-in, each RIC's answer rows built once rather than per request (the
     stand-in then answers in the time of a JSON dump)."""
-    from tests.fake_hkex import FakeHKEX
+    from tests.fakes.hkex import FakeHKEX
 
     class InstantHKEX(FakeHKEX):
         def __init__(self):
@@ -105,7 +105,7 @@ def start_hkex():
 
 
 def index_frames(until: str) -> dict[str, pd.DataFrame]:
-    """Yahoo bars (tests.fake_yahoo format) of ^HSI and HSTECH.HK up to ``until``: the bundled
+    """Yahoo bars (tests.fakes.yahoo format) of ^HSI and HSTECH.HK up to ``until``: the bundled
     snapshot's own values from a month before it ends (so the sources reconcile on shared
     days), then synthetic sessions."""
     from hkpipe import calendar
@@ -129,12 +129,12 @@ def index_frames(until: str) -> dict[str, pd.DataFrame]:
 
 
 def yahoo_cli(frames_dir: Path, args: list[str]) -> int:
-    """``hkpipe ARGS`` in this process with tests.fake_yahoo answering every Yahoo request
+    """``hkpipe ARGS`` in this process with tests.fakes.yahoo answering every Yahoo request
     from the bars in ``frames_dir`` (one CSV per symbol)."""
     import yfinance as yf
 
     from hkpipe.cli import main
-    from tests.fake_yahoo import FakeYahoo
+    from tests.fakes.yahoo import FakeYahoo
 
     class Patch:  # what FakeYahoo.install needs of pytest's monkeypatch
         @staticmethod

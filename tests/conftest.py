@@ -1,25 +1,60 @@
-"""Shared fixtures: temporary warehouses built from the project's real bundled seeds."""
+"""Shared fixtures: temporary warehouses built from the project's real bundled seeds, and a test
+run sealed off from the machine it runs on.
+
+The run reads nothing outside the clone and its temporary folders: ``pytest_configure`` gives
+every test process (and what it starts) a private, empty home, so no cache or setting of the
+user's (~/.cache/py-yfinance, ~/.cache/matplotlib, ~/.prefect, ~/.config/uv, ~/.netrc) is read
+or written; drops every HKPIPE_* variable of the caller's shell; points HKEX at a closed port and
+HTTPS at a closed proxy, so no test reaches a real service unless it starts its stand-in (the
+opt-in live tests lift that).
+"""
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
+import socket
+import tempfile
+import threading
 from pathlib import Path
 
-import duckdb
 import pytest
+from filelock import FileLock
 
 from hkpipe import jobs
-from hkpipe.settings import PROJECT_ROOT, Settings
-from hkpipe.warehouse import table_checksums
+from hkpipe.settings import Settings
+from hkpipe.warehouse import migrations
+from tests.fakes.common import FIXTURES, NO_HKEX, NO_NETWORK, make_settings
 
-SEEDS = PROJECT_ROOT / "seeds"
+HOME_VARIABLE = "TESTS_HKPIPE_HOME"  # the run's private home (not HKPIPE_*: those are cleaned)
 
 
-# A closed port on this machine: HKEX is "unreachable" unless a test starts its stand-in, so no
-# test ever reaches the real service.
-NO_HKEX = {"HKPIPE_HKEX_URL": "http://127.0.0.1:9/hkexwidget/data",
-           "HKPIPE_HKEX_TOKEN_URL": "http://127.0.0.1:9/quote"}
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pytest_configure(config):
+    home = os.environ.get(HOME_VARIABLE)
+    if _worker() == "main" or not home:  # xdist workers inherit the controller's
+        home = tempfile.mkdtemp(prefix="hkpipe-tests-home-")
+        config._hkpipe_tests_home = home  # removed when the run ends
+        os.environ[HOME_VARIABLE] = home
+    for name in [n for n in os.environ if n.startswith("HKPIPE_")]:
+        del os.environ[name]
+    # Caches are per process: two xdist workers never write one yfinance or matplotlib cache.
+    own = Path(home) / "per-process" / _worker()
+    os.environ.update({
+        "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config",
+        "XDG_DATA_HOME": f"{home}/.local/share", "XDG_CACHE_HOME": str(own / "cache"),
+        "MPLCONFIGDIR": str(own / "matplotlib"), "PREFECT_HOME": f"{home}/.prefect",
+        **NO_HKEX, **NO_NETWORK})
+
+
+def pytest_unconfigure(config):
+    home = getattr(config, "_hkpipe_tests_home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -31,11 +66,6 @@ def _clean_env(monkeypatch):
         monkeypatch.setenv(name, value)
 
 
-def make_settings(tmp: Path, seeds_dir: Path = SEEDS) -> Settings:
-    return Settings.from_env(warehouse=tmp / "warehouse.duckdb", seeds_dir=seeds_dir,
-                             reports_dir=tmp / "reports")
-
-
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return make_settings(tmp_path)
@@ -43,10 +73,19 @@ def settings(tmp_path) -> Settings:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A warehouse built once by `run` on the bundled snapshot; copy it before changing it."""
-    tmp = tmp_path_factory.mktemp("built")
-    jobs.run(make_settings(tmp))
-    return tmp / "warehouse.duckdb"
+    """A warehouse built by `run --source snapshot` on the bundled seeds, once per test run: under
+    pytest-xdist the first worker to need it builds it in the run's shared temporary folder
+    while the others wait on a lock, then all read the same file. Copy it before changing it."""
+    if _worker() == "main":
+        root = tmp_path_factory.mktemp("built")
+        jobs.run(make_settings(root), source="snapshot")
+        return root / "warehouse.duckdb"
+    root = tmp_path_factory.getbasetemp().parent / "built"
+    with FileLock(f"{root}.lock"):
+        if not (root / "warehouse.duckdb").exists():  # published atomically: whole or absent
+            root.mkdir(exist_ok=True)
+            jobs.run(make_settings(root), source="snapshot")
+    return root / "warehouse.duckdb"
 
 
 @pytest.fixture
@@ -57,17 +96,49 @@ def built_settings(built, tmp_path) -> Settings:
     return s
 
 
-def checksums(path: Path, tables: list[str] | None = None) -> dict:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return table_checksums(con, tables)
-    finally:
-        con.close()
+@pytest.fixture
+def legacy(tmp_path):
+    """Settings on a private copy of the warehouse written by c087877, the version before
+    versioned migrations (tests/fixtures; scripts/make_legacy_fixture.sh rebuilds it)."""
+    s = make_settings(tmp_path)
+    fixture = FIXTURES / "warehouse_c087877.duckdb.gz"
+    with gzip.open(fixture) as src, open(s.warehouse, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return s
 
 
-def query(path: Path, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
+@pytest.fixture
+def own_migrations(tmp_path, monkeypatch):
+    """A private copy of sql/migrations that a test may add to or edit."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrations.MIGRATIONS_DIR, folder)
+    monkeypatch.setattr(migrations, "MIGRATIONS_DIR", folder)
+    return folder
+
+
+@pytest.fixture
+def silent_proxy(monkeypatch):
+    """A proxy on loopback that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}"
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    yield url
+    server.close()
+    for conn in held:
+        conn.close()

@@ -1,0 +1,202 @@
+"""The report's IPO section (issue 11, item 7): the cohort table, its two charts, the best and
+worst ten listings by one-year excess over the HSI, and what the IPO data covers and lacks.
+
+The report is rendered once from a warehouse built on the bundled data; every number it shows
+is compared with the views (ipo_cohorts, ipo_performance) read here by the test's own SQL, not
+by the report's queries."""
+
+from __future__ import annotations
+
+import base64
+import decimal
+import shutil
+
+import duckdb
+import pytest
+
+from hkpipe import jobs, report
+from tests.fakes.common import make_settings, query
+
+COHORT_HEADING = "### Cohorts by listing year and tier"
+COHORT_COLUMNS = ["listing_year", "tier", "listings", "with_offer_price", "with_prices",
+                  "without_prices", "without_prices_listed_after_data", "without_prices_gem",
+                  "without_prices_no_vendor", "debut_n", "median_debut_return",
+                  "mean_debut_return", "share_broke_issue", "return_250s_n",
+                  "median_return_250s", "excess_250s_n", "median_excess_vs_hsi_250s",
+                  "below_offer_n", "share_below_offer_now"]
+
+
+@pytest.fixture(scope="module")
+def rendered(built, tmp_path_factory):
+    """(warehouse, report) for the bundled data, the report rendered by `jobs.report`."""
+    tmp = tmp_path_factory.mktemp("ipo_report")
+    settings = make_settings(tmp)
+    shutil.copyfile(built, settings.warehouse)
+    _, rep = jobs.report(settings, tmp / "rep", data_docs=False)
+    return settings.warehouse, rep
+
+
+def shown(value, missing: str = "n/a") -> str:
+    """A view value as the report's Markdown writes it."""
+    if value is None:
+        return missing
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
+    return report.fmt(value)
+
+
+def md_table(md: str, heading: str, nth: int = 0) -> tuple[list[str], list[list[str]]]:
+    """The ``nth`` Markdown table after ``heading``: its header and its rows, as text cells."""
+    text = md.split(heading + "\n", 1)[1]
+    tables, current = [], []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            current.append([c.strip() for c in line.strip()[1:-1].split("|")])
+        elif current:
+            tables.append(current)
+            current = []
+        if line.startswith("## "):
+            break
+    header, _rule, *rows = tables[nth]
+    return header, rows
+
+
+def test_the_cohort_table_is_ipo_cohorts_row_for_row(rendered):
+    warehouse, rep = rendered
+    md = rep.markdown.read_text()
+    header, rows = md_table(md, COHORT_HEADING)
+    assert header == COHORT_COLUMNS
+    view = query(warehouse, """
+        SELECT listing_year, tier, listings, with_offer_price, with_prices, without_prices,
+               without_prices_listed_after_data, without_prices_gem, without_prices_no_vendor,
+               debut_n, median_debut_return, mean_debut_return, share_broke_issue,
+               return_250s_n, median_return_250s, excess_250s_n, median_excess_vs_hsi_250s,
+               below_offer_n,
+               share_below_offer_now
+        FROM ipo_cohorts ORDER BY listing_year, tier = 'all', tier""")
+    assert len(view) > 8  # several years, each with its tiers and a total
+    assert rows == [[shown(v) for v in row] for row in view]
+    # a measure no listing of the group has is written as missing, never as a number
+    assert any(row[COHORT_COLUMNS.index("median_return_250s")] == "n/a" for row in rows)
+    html = rep.html.read_text()
+    assert '<section id="ipo">' in html and "<th>median_excess_vs_hsi_250s</th>" in html
+
+
+def test_years_without_a_measure_are_named(rendered):
+    warehouse, rep = rendered
+    md = rep.markdown.read_text()
+    no_year = [y for (y,) in query(warehouse, "SELECT listing_year FROM ipo_cohorts WHERE "
+                                              "tier = 'all' AND return_250s_n = 0")]
+    assert no_year  # the bundled data ends before the newest cohort's 250th session
+    assert (f"No listing of {', '.join(map(str, no_year))} has reached 250 sessions in the "
+            "stored data") in md
+
+
+@pytest.mark.parametrize("side, sign", [("Best", -1), ("Worst", 1)])
+def test_best_and_worst_ten_by_one_year_excess(rendered, side, sign):
+    warehouse, rep = rendered
+    md = rep.markdown.read_text()
+    header, rows = md_table(md, f"#### {side} 10")
+    expected = query(warehouse, """
+        SELECT stock_code, name_en, listing_date, tier, return_from_first_close_250s,
+               hsi_return_250s, excess_vs_hsi_250s
+        FROM ipo_performance WHERE excess_vs_hsi_250s IS NOT NULL
+        ORDER BY ? * excess_vs_hsi_250s, listing_date, stock_code LIMIT 10""", [sign])
+    assert len(expected) == len(rows) == 10
+    columns = ["stock_code", "name_en", "listing_date", "tier", "return_from_first_close_250s",
+               "hsi_return_250s", "excess_vs_hsi_250s"]
+    picked = [[row[header.index(c)] for c in columns] for row in rows]
+    assert picked == [[shown(v) for v in row] for row in expected]
+    assert [row[header.index("rank")] for row in rows] == [str(i) for i in range(1, 11)]
+    # the excess is the return from the first close minus the HSI's, in points
+    for row in expected:
+        assert row[6] == pytest.approx(row[4] - row[5])
+    (measured,) = query(warehouse, "SELECT count(excess_vs_hsi_250s) FROM ipo_performance")[0]
+    assert f"among the {measured} listings that have it" in md
+
+
+def test_coverage_counts_add_up_to_every_listing(rendered):
+    warehouse, rep = rendered
+    md = rep.markdown.read_text()
+    heading = "### What the IPO data covers and what it lacks"
+    (listings, with_debut, with_excess), = query(
+        warehouse, "SELECT count(*), count(debut_return), count(excess_vs_hsi_250s) "
+                   "FROM ipo_performance")
+
+    # price series per vendor and basis, as stored
+    header, rows = md_table(md, heading, 0)
+    stored = query(warehouse, "SELECT source, price_basis, count(*) FROM stock_prices "
+                              "GROUP BY ALL ORDER BY 1, 2")
+    assert [[r[header.index(c)] for c in ("source", "price_basis", "rows")] for r in rows] \
+        == [[s, b, shown(n)] for s, b, n in stored]
+
+    # listings by ipo_performance.coverage
+    header, rows = md_table(md, heading, 1)
+    coverage = dict(query(warehouse, "SELECT coverage, count(*) FROM ipo_performance "
+                                     "GROUP BY coverage"))
+    assert {r[0]: int(r[header.index("listings")]) for r in rows} == coverage
+    assert sum(coverage.values()) == listings
+
+    # debut_return: every listing in exactly one reason, the measured ones in the first
+    header, rows = md_table(md, heading, 2)
+    counts = [int(r[header.index("listings")]) for r in rows]
+    assert sum(counts) == listings
+    assert sum(int(r[header.index("with_debut_return")]) for r in rows) == with_debut
+    assert rows[0][0].startswith("debut measured") and counts[0] == with_debut
+    assert not [r[0] for r in rows if r[0].startswith("other")]  # every note's shape is named
+    assert f"Debut return: {with_debut} of {listings} listings have one." in md
+
+    # the one-year excess: known, or why not, for every listing
+    header, rows = md_table(md, heading, 3)
+    assert sum(int(r[1]) for r in rows) == listings
+    assert sum(int(r[1]) for r in rows if r[0].startswith("known")) == with_excess
+    assert f"{with_excess} of {listings} listings have one" in md
+
+
+def test_both_charts_are_drawn_from_the_cohort_view(rendered, monkeypatch, tmp_path):
+    warehouse, rep = rendered
+    md, html = rep.markdown.read_text(), rep.html.read_text()
+    for spec in report.IPO_CHARTS:
+        png = rep.out_dir / "charts" / "ipo" / f"{spec['name']}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"](charts/ipo/{spec['name']}.png)" in md
+        assert base64.b64encode(png.read_bytes()).decode("ascii") in html  # reads offline
+
+    # the bars' heights are the view's medians (a missing one is drawn at zero and labelled)
+    import matplotlib
+    import matplotlib.axes
+
+    matplotlib.use("Agg")
+    drawn = []
+    real = matplotlib.axes.Axes.bar
+    monkeypatch.setattr(matplotlib.axes.Axes, "bar", lambda self, x, height, *a, **k: (
+        drawn.append((k.get("label"), list(height))) or real(self, x, height, *a, **k)))
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        debut, excess = report.IPO_CHARTS
+        report.chart_grouped_bars(con, debut, tmp_path / "debut.png")
+        medians = query(warehouse, "SELECT median_debut_return FROM ipo_cohorts "
+                                   "WHERE tier = 'all' ORDER BY listing_year")
+        assert drawn == [(None, [pytest.approx(m or 0) for (m,) in medians])]
+        drawn.clear()
+        report.chart_grouped_bars(con, excess, tmp_path / "excess.png")
+    finally:
+        con.close()
+    by_tier = {label: heights for label, heights in drawn}
+    for tier, heights in by_tier.items():
+        medians = query(warehouse, "SELECT median_excess_vs_hsi_250s FROM ipo_cohorts "
+                                   "WHERE tier = ? ORDER BY listing_year", [tier])
+        assert heights == [pytest.approx(m or 0) for (m,) in medians], tier
+    assert set(by_tier) == {t for (t,) in query(warehouse, "SELECT DISTINCT tier FROM ipo_cohorts")}
+
+
+def test_the_ranking_size_is_a_bound_parameter(built, monkeypatch, tmp_path):
+    monkeypatch.setattr(report, "IPO_RANKED", 3)
+    monkeypatch.setattr(report, "IPO_CHARTS", [])
+    con = duckdb.connect(str(built), read_only=True)
+    try:
+        section = report._ipo_section(con, tmp_path, report.Report(tmp_path, tmp_path / "r.md",
+                                                                   tmp_path / "r.html"))
+    finally:
+        con.close()
+    assert len(section["best"]["rows"]) == len(section["worst"]["rows"]) == 3
