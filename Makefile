@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INSTALL := PYTHON=$(PYTHON) scripts/install_venv.sh
 
-.PHONY: run test check report bench bench-setup docs lock lint clean
+.PHONY: run test test-fast check report bench bench-setup docs lock lint clean
 
 $(VENV)/.base: pyproject.toml uv.lock
 	$(INSTALL)
@@ -26,8 +26,11 @@ check: $(VENV)/.base  ## run the checks on the published warehouse
 report: $(VENV)/.base  ## write reports/report.md and .html with charts and GX Data Docs
 	$(BIN)/hkpipe report
 
-test: $(VENV)/.dev  ## run the test suite (no network)
-	$(BIN)/python -m pytest
+test: $(VENV)/.dev  ## run every test tier in parallel across cores (no network)
+	$(BIN)/python -m pytest -n auto --dist loadfile
+
+test-fast: $(VENV)/.dev  ## the unit and integration tiers only, for a quick loop
+	$(BIN)/python -m pytest -n auto --dist loadfile tests/unit tests/integration
 
 bench: $(VENV)/.base  ## measure the performance ratios into benchmarks/results.json
 	$(BIN)/python benchmarks/bench.py

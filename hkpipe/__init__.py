@@ -17,8 +17,7 @@ def connect(path=None):
     and USEs it, so SQL works unqualified, views and table macros included::
 
         import hkpipe
-        con = hkpipe.connect()
-        con.sql("SELECT * FROM first_trading_day_returns LIMIT 5")
+        con = hkpipe.connect()  # then query it as any DuckDB connection
 
     Why not ``duckdb.connect(path, read_only=True)``: DuckDB caches one database instance per
     file and process. While any connection to the path is still open in the process (a

@@ -264,5 +264,9 @@ def fetch_all(settings: Settings, plans: list[FetchPlan], *, workers: int | None
     finally:
         for session in opened.values():
             getattr(session, "close", lambda: None)()  # HKEX's shared connections
+    # in plan order, whatever order the threads finished in: settling is then deterministic
+    order = {id(p): i for i, p in enumerate(plans)}
+    batch.fetched.sort(key=lambda item: order[id(item[0])])
+    batch.failures.sort(key=lambda item: order[id(item[0])])
     return batch
 

@@ -83,7 +83,7 @@ def verify_whole(con: duckdb.DuckDBPyConnection, file: Path, name: Path | None =
         need = HEADER_BYTES + block_size * blocks
         if not wal and size < need:
             raise InputError(name, f"{damaged}: {size:,} bytes, but its header and {blocks:,} "
-                             f"blocks need {need:,}")
+                             f"blocks in use need {need:,}")
         if full:
             table_checksums(con)
     except duckdb.Error as exc:

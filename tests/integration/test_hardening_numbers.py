@@ -209,7 +209,7 @@ def test_the_stage_query_and_python_share_one_statement_of_the_bounds():
     params = bounds.stage_parameters()
     assert (params["price_min"], params["price_max"]) == (bounds.PRICE.low, bounds.PRICE.high)
     assert params["quantity_max"] == bounds.QUANTITY.high
-    sql = (Path(__file__).resolve().parent.parent / "sql" / "load"
+    sql = (Path(__file__).resolve().parents[2] / "sql" / "load"
            / "stock_stage_violations.sql").read_text()
     assert "1e9" not in sql and "1e15" not in sql and "$price_max" in sql
     json.dumps(params)  # plain values, bindable
