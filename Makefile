@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 INSTALL := PYTHON=$(PYTHON) scripts/install_venv.sh
+# pytest-xdist: one worker per core; a module whose tests share one server or rendering is
+# kept on one worker (xdist_group). benchmarks/bench.py times this same command.
+PYTEST_PARALLEL := -n auto --dist loadgroup
 
-.PHONY: run test check report bench bench-setup lock lint clean
+.PHONY: run test test-fast check report bench bench-setup bench-tests lock lint clean
 
 $(VENV)/.base: pyproject.toml uv.lock
 	$(INSTALL)
@@ -25,14 +28,20 @@ check: $(VENV)/.base  ## run the checks on the published warehouse
 report: $(VENV)/.base  ## write reports/report.md and .html with charts and GX Data Docs
 	$(BIN)/hkpipe report
 
-test: $(VENV)/.dev  ## run the test suite (no network)
-	$(BIN)/python -m pytest
+test: $(VENV)/.dev  ## run every test: unit, integration and system tiers, in parallel (no network)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
-bench: $(VENV)/.base  ## measure the performance ratios into benchmarks/results.json
+test-fast: $(VENV)/.dev  ## the unit and integration tiers only, in parallel: the quick loop
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests/unit tests/integration
+
+bench: $(VENV)/.dev  ## measure the performance ratios into benchmarks/results.json (the dev extra: the test suite is one)
 	$(BIN)/python benchmarks/bench.py
 
 bench-setup: $(VENV)/.base  ## measure only ratios.setup_vs_pip (cold installs, needs PyPI)
 	$(BIN)/python benchmarks/bench.py --only setup
+
+bench-tests: $(VENV)/.dev  ## measure only ratios.test_suite_seconds (the wall time of make test)
+	$(BIN)/python benchmarks/bench.py --only tests
 
 lock:  ## re-resolve uv.lock from pyproject.toml; export requirements/ for pip
 	uv=$$($(INSTALL) --print-uv) && \
