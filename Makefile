@@ -6,8 +6,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 INSTALL := PYTHON=$(PYTHON) scripts/install_venv.sh
+# pytest-xdist: one worker per core; a module whose tests share one server or rendering is
+# kept on one worker (xdist_group). benchmarks/bench.py times this same command.
+PYTEST_PARALLEL := -n auto --dist loadgroup
 
-.PHONY: run test test-fast check report bench bench-setup docs lock lint clean
+.PHONY: run test test-fast check report bench bench-setup bench-tests docs lock lint clean
 
 $(VENV)/.base: pyproject.toml uv.lock
 	$(INSTALL)
@@ -26,13 +29,13 @@ check: $(VENV)/.base  ## run the checks on the published warehouse
 report: $(VENV)/.base  ## write reports/report.md and .html with charts and GX Data Docs
 	$(BIN)/hkpipe report
 
-test: $(VENV)/.dev  ## run every test tier in parallel across cores (no network)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+test: $(VENV)/.dev  ## run every test: unit, integration and system tiers, in parallel (no network)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
-test-fast: $(VENV)/.dev  ## the unit and integration tiers only, for a quick loop
-	$(BIN)/python -m pytest -n auto --dist loadfile tests/unit tests/integration
+test-fast: $(VENV)/.dev  ## the unit and integration tiers only, in parallel: the quick loop
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests/unit tests/integration
 
-bench: $(VENV)/.base  ## measure the performance ratios into benchmarks/results.json
+bench: $(VENV)/.dev  ## measure the performance ratios into benchmarks/results.json (the dev extra: the test suite is one)
 	$(BIN)/python benchmarks/bench.py
 
 bench-setup: $(VENV)/.base  ## measure only ratios.setup_vs_pip (cold installs, needs PyPI)
@@ -40,6 +43,9 @@ bench-setup: $(VENV)/.base  ## measure only ratios.setup_vs_pip (cold installs, 
 
 docs: $(VENV)/.dev  ## build the docs site into site/ (mkdocs --strict; open site/index.html)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
+
+bench-tests: $(VENV)/.dev  ## measure only ratios.test_suite_seconds (the wall time of make test)
+	$(BIN)/python benchmarks/bench.py --only tests
 
 lock:  ## re-resolve uv.lock from pyproject.toml; export requirements/ for pip
 	uv=$$($(INSTALL) --print-uv) && \

@@ -25,6 +25,9 @@ COHORT_COLUMNS = ["listing_year", "tier", "listings", "with_offer_price", "with_
                   "median_return_250s", "excess_250s_n", "median_excess_vs_hsi_250s",
                   "below_offer_n", "share_below_offer_now"]
 
+# one worker runs the module, so the report is rendered once (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("ipo-report")
+
 
 @pytest.fixture(scope="module")
 def rendered(built, tmp_path_factory):

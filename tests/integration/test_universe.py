@@ -5,7 +5,10 @@ never read each other's answers, and the per-stock rules. Yahoo is the in-proces
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
@@ -19,6 +22,7 @@ from hkpipe.errors import SourceError
 from hkpipe.ingest import plan as ingest_plan
 from hkpipe.ingest import settle
 from hkpipe.ingest.fetch import with_retries
+from hkpipe.settings import Settings
 from hkpipe.sources import yahoo
 from hkpipe.warehouse import reads
 from tests.fakes.common import query
@@ -67,20 +71,43 @@ def file_digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, fake, capsys,
+@pytest.fixture(scope="module")
+def _one_unserved(built, tmp_path_factory):
+    """`hkpipe refresh --source yahoo --universe listings` of every listed stock, the one in the
+    middle of the list unserved (Yahoo's 404), run once for the tests that read its outcome:
+    (warehouse, exit code, stdout)."""
+    with pytest.MonkeyPatch.context() as mp:
+        path = tmp_path_factory.mktemp("one_unserved") / "warehouse.duckdb"
+        shutil.copyfile(built, path)
+        for name, value in {"HKPIPE_NOW": NOW, "HKPIPE_YAHOO_RATE": "0", "HKPIPE_HKEX_RATE": "0",
+                            "HKPIPE_WAREHOUSE": str(path)}.items():
+            mp.setenv(name, value)
+        fake = FakeYahoo().install(mp)
+        codes = listed_codes(Settings.from_env())
+        serve_universe(fake, codes, failing={codes[len(codes) // 2]})
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["refresh", "--source", "yahoo", "--universe", "listings"])
+    return path, code, out.getvalue()
+
+
+@pytest.fixture
+def one_unserved(_one_unserved, wh) -> tuple[int, str]:
+    """``wh`` holding that refresh's outcome; (its exit code, its stdout)."""
+    path, code, out = _one_unserved
+    shutil.copyfile(path, wh.warehouse)
+    return code, out
+
+
+@pytest.mark.xdist_group("universe-one-unserved")  # one worker, one refresh for both tests
+def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, one_unserved, capsys,
                                                                    monkeypatch):
     codes = listed_codes(wh)
     failed = codes[len(codes) // 2]
-    serve_universe(fake, codes, failing={failed})
+    code, out = one_unserved  # `refresh --source yahoo --universe listings`, that one unserved
     monkeypatch.setenv("HKPIPE_WAREHOUSE", str(wh.warehouse))
-    assert main(["refresh", "--source", "yahoo", "--universe", "listings"]) == 0
-    captured = capsys.readouterr()
-    out = captured.out
+    assert code == 0
     assert f"{len(codes) - 1} of {len(codes)} fetched" in out
-    # progress off a terminal: plain lines, the last one the whole universe (issue 22 item 13)
-    progress = [line for line in captured.err.splitlines() if "hkpipe: fetched" in line]
-    assert 2 <= len(progress) <= 11
-    assert progress[-1].startswith(f"hkpipe: fetched {len(codes)} of {len(codes)} stocks")
     assert f"FAILED {failed} ({sources.stock_symbol(failed)}" in out
     stored = query(wh.warehouse, "SELECT count(DISTINCT stock_code), count(*), "
                    "min(trade_date), max(trade_date), count(*) FILTER (price_basis = "
@@ -345,12 +372,12 @@ def _stock_freshness(settings):
     return next(c for c in outcome.checks if c.name == "freshness:stocks")
 
 
-def test_freshness_warns_for_a_recorded_failure_and_fails_an_unexplained_lag(wh, fake,
+@pytest.mark.xdist_group("universe-one-unserved")
+def test_freshness_warns_for_a_recorded_failure_and_fails_an_unexplained_lag(wh, one_unserved,
                                                                             monkeypatch):
     codes = listed_codes(wh)
     failed = codes[len(codes) // 2]
-    serve_universe(fake, codes, failing={failed})
-    jobs.refresh_universe(wh, source="yahoo")
+    assert one_unserved[0] == 0  # the universe refreshed with that one stock unserved
     # on 2026-08-28 every fetched stock is current; the 404 one is behind, with its reason
     result = _stock_freshness(wh)
     assert result.ok and result.warning
@@ -405,8 +432,11 @@ def test_a_dead_source_stops_the_refresh_once_the_limit_cannot_be_met(wh, monkey
         before = file_digest(wh.warehouse)
         code = main(["refresh", "--universe", "listings", "--source", "hkex",
                      "--warehouse", str(wh.warehouse)])
-        err = [line for line in capsys.readouterr().err.splitlines()
-               if not line.startswith("hkpipe: fetched")]  # the progress lines
+        lines = capsys.readouterr().err.splitlines()
+        # progress off a terminal: plain lines, a tenth of the way each (issue 22 item 13)
+        progress = [line for line in lines if line.startswith("hkpipe: fetched")]
+        assert 2 <= len(progress) <= 11 and progress[-1].startswith("hkpipe: fetched 60 of 60")
+        err = [line for line in lines if line not in progress]
         assert code == 3 and len(err) == 1, err
         assert "gave up after 4 of 60 stocks failed" in err[0]  # 0.05 * 60 = 3 allowed
         assert "not published" in err[0]

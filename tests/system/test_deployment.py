@@ -24,7 +24,8 @@ import yaml
 
 from tests.fakes.common import PROJECT_ROOT, query
 
-pytestmark = pytest.mark.slow
+# one worker runs the module, so its one server serves every test (make test: --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect-server")]
 
 BIN = Path(sys.executable).parent
 PREFECT = str(BIN / "prefect") if (BIN / "prefect").exists() else "prefect"

@@ -12,6 +12,9 @@ from tests.fakes.common import PROJECT_ROOT, SEEDS, checksums, query
 from tests.fakes.hkex import BASE, FakeHKEX, snapshot_bars
 from tests.fakes.yahoo import NOW, FakeYahoo, serve_normal
 
+# one worker runs the module, so the temporary Prefect server starts once (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("prefect-harness")
+
 
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory):
