@@ -51,3 +51,36 @@ WITH counted AS (
 
 SELECT as_of::DATE AS as_of, core, broad, new_consumer, any_tier FROM counted;
 COMMENT ON MACRO TABLE new_economy_tiers_at IS 'One row (as_of, core, broad, new_consumer, any_tier): the listings counted at as_of under every definition, by new_economy_counted. For many dates: SELECT t.* FROM dates, LATERAL new_economy_tiers_at(dates.d) AS t.';
+
+-- listing_route(markers, sourced_route): the listing route, first match wins: 18A (B marker),
+-- 18C (P marker, or a sourced route says 18C), WVR (W), secondary (S), A+H (only where a sourced
+-- route says so: no marker shows it), else conventional. Markers are HKEX's name markers.
+CREATE OR REPLACE MACRO listing_route(markers, sourced_route) AS
+    CASE
+        WHEN contains(coalesce(markers, ''), 'B') THEN '18A'
+        WHEN contains(coalesce(markers, ''), 'P') OR sourced_route = '18C' THEN '18C'
+        WHEN contains(coalesce(markers, ''), 'W') THEN 'WVR'
+        WHEN contains(coalesce(markers, ''), 'S') THEN 'secondary'
+        WHEN sourced_route = 'A+H' THEN 'A+H'
+        ELSE 'conventional'
+    END;
+COMMENT ON MACRO listing_route IS 'Listing route from HKEX name markers and a sourced route, in precedence order: 18A (B), 18C (P or sourced 18C), WVR (W), secondary (S), A+H (sourced only), else conventional.';
+
+-- listing_regime(listing_date): the IPO regime a listing came under, by its listing date: the
+-- 2018-04-30 listing reform, FINI settlement (T+2) from 2023-11-22, and the pricing and
+-- allocation changes in force from 2025-08-04 (sources in README). Both later rules apply by
+-- prospectus or filing date, so the listing date is a proxy that can misplace a listing by the
+-- few days between prospectus and listing.
+CREATE OR REPLACE MACRO listing_regime(listing_date) AS
+    CASE
+        WHEN listing_date >= DATE '2025-08-04' THEN '2025-08-04 pricing and allocation'
+        WHEN listing_date >= DATE '2023-11-22' THEN '2023-11-22 FINI'
+        WHEN listing_date >= DATE '2018-04-30' THEN '2018-04-30 reform'
+        ELSE 'before the reform'
+    END;
+COMMENT ON MACRO listing_regime IS 'The regime of a listing by its listing date: 2018-04-30 reform, 2023-11-22 FINI, 2025-08-04 pricing and allocation (before the reform otherwise); the later rules apply by prospectus or filing date, so the listing date is a proxy.';
+
+-- bhar_min_n(): the fewest listings a cohort cell needs before ipo_bhar shows estimates; below
+-- it a cell shows N only (a mean of a handful of skewed IPO returns says little).
+CREATE OR REPLACE MACRO bhar_min_n() AS 10;
+COMMENT ON MACRO bhar_min_n IS 'Minimum listings in an ipo_bhar cell for its estimates (mean, median, wealth relative, share beating, t, interval) to be shown; below it the cell shows N only.';
