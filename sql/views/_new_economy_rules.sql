@@ -84,3 +84,14 @@ COMMENT ON MACRO listing_regime IS 'The regime of a listing by its listing date:
 -- it a cell shows N only (a mean of a handful of skewed IPO returns says little).
 CREATE OR REPLACE MACRO bhar_min_n() AS 10;
 COMMENT ON MACRO bhar_min_n IS 'Minimum listings in an ipo_bhar cell for its estimates (mean, median, wealth relative, share beating, t, interval) to be shown; below it the cell shows N only.';
+
+-- ipo_index_min_members(): the fewest members that must have traded on a day for
+-- new_economy_ipo_index to show its level (fewer: a gap). An equal-weighted mean of fewer
+-- stocks is a story about one or two companies, not a group.
+CREATE OR REPLACE MACRO ipo_index_min_members() AS 5;
+COMMENT ON MACRO ipo_index_min_members IS 'Fewest members that traded on a day for new_economy_ipo_index to show that day''s level; fewer is a gap (level NULL, chained_level still kept).';
+
+-- ipo_index_holding_sessions(): how many XHKG sessions after its first close a listing stays
+-- in new_economy_ipo_index (unless it delists or its series ends first).
+CREATE OR REPLACE MACRO ipo_index_holding_sessions() AS 500;
+COMMENT ON MACRO ipo_index_holding_sessions IS 'XHKG sessions a listing is held in new_economy_ipo_index after its first close (fewer if it delists or its series ends).';

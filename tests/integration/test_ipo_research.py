@@ -161,3 +161,56 @@ def test_bhar_table_has_intervals_for_every_year_with_enough_listings(built):
             ).all()
     assert years[~years["estimated"]]["ci_low"].isna().all()
     assert table["ci_low"].equals(again["ci_low"])  # a fixed seed: the same intervals
+
+
+# --- the computed new-economy IPO index ----------------------------------------------------
+
+def test_the_index_starts_at_1000_and_a_one_member_day_is_that_members_return(built):
+    con = duckdb.connect(str(built), read_only=True)
+    first = con.execute("SELECT trade_date, chained_level, joined, series FROM "
+                        "new_economy_ipo_index ORDER BY trade_date LIMIT 2").fetchall()
+    day1 = con.execute("SELECT members, members_traded, is_gap, level, chained_level, "
+                       "index_return, hsi_level FROM new_economy_ipo_index "
+                       "WHERE trade_date = ?", [first[1][0]]).fetchall()[0]
+    code, source = con.execute(
+        "SELECT stock_code, series_source FROM ipo_performance WHERE first_session = ? AND "
+        "tier IN ('core', 'broad')", [first[0][0]]).fetchall()[0]
+    close = dict(con.execute("SELECT trade_date, coalesce(adj_close, close) FROM stock_prices "
+                             "WHERE stock_code = ? AND source = ?", [code, source]).fetchall())
+    hsi = _index(con, "^HSI")
+    n_members = con.execute("SELECT count(*) FROM new_economy_ipo_index WHERE members > 0"
+                            ).fetchall()[0][0]
+    con.close()
+    (d0, level0, joined, series), (d1, *_) = first
+    assert level0 == 1000 and joined == 1 and series.startswith("computed by hkpipe")
+    r = close[d1] / close[d0] - 1  # Ping An Healthcare alone, its first full day
+    assert day1[:4] == (1, 1, True, None)  # one member: below the minimum, a gap
+    assert day1[4] == pytest.approx(1000 * (1 + r)) and day1[5] == pytest.approx(100 * r)
+    assert day1[6] == pytest.approx(1000 * hsi[d1] / hsi[d0])
+    assert n_members > 1000
+
+
+def test_a_suspended_member_carries_its_last_close_and_is_flagged(built_settings):
+    con = duckdb.connect(str(built_settings.warehouse))
+    source = con.execute("SELECT series_source FROM ipo_performance WHERE stock_code = ? AND "
+                         "listing_date = ?", list(KUAISHOU)).fetchall()[0][0]
+    s = _sessions(con, KUAISHOU[1], 41)
+    d_prev, day, resume = s[38], s[39], s[40]
+    close = _closes(con, source)
+    sql = ("SELECT trade_date, members, members_carried, index_return, carried_codes FROM "
+           "new_economy_ipo_index WHERE trade_date IN (?, ?) ORDER BY trade_date")
+    before = con.execute(sql, [day, resume]).fetchall()
+    con.execute("DELETE FROM stock_prices WHERE stock_code = ? AND listing_date = ? AND "
+                "source = ? AND trade_date = ?", [*KUAISHOU, source, day])
+    after = con.execute(sql, [day, resume]).fetchall()
+    con.close()
+    n = before[0][1]
+    assert after[0][1] == n and after[0][2] == before[0][2] + 1
+    assert "01024" in after[0][4]
+    # suspended: Kuaishou's return that day is 0 instead of its own
+    r_day = close[day] / close[d_prev] - 1
+    assert after[0][3] == pytest.approx(before[0][3] - 100 * r_day / n)
+    # the day it trades again carries the whole move since its last close
+    n2 = before[1][1]
+    r_resume, r_two = close[resume] / close[day] - 1, close[resume] / close[d_prev] - 1
+    assert after[1][3] == pytest.approx(before[1][3] + 100 * (r_two - r_resume) / n2)
