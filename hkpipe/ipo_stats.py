@@ -16,6 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import sqlfiles
+
 BOOTSTRAP_SEED = 20  # issue 20; any fixed value: results reproduce, not tuned
 BOOTSTRAP_DRAWS = 2000
 CONFIDENCE = 0.95
@@ -37,9 +39,8 @@ def bootstrap_mean_interval(values, seed: int = BOOTSTRAP_SEED, draws: int = BOO
 def bhar_table(con, seed: int = BOOTSTRAP_SEED, draws: int = BOOTSTRAP_DRAWS) -> pd.DataFrame:
     """``ipo_bhar`` with ``ci_low`` and ``ci_high``: the bootstrap 95% interval of mean_bhar,
     for the cells with estimates (NULL where the cell is below the minimum N)."""
-    cells = con.sql("SELECT * FROM ipo_bhar").df()
-    values = con.sql("SELECT cohort, cohort_value, horizon, benchmark, bhar "
-                     "FROM ipo_bhar_values").df()
+    cells = con.execute(sqlfiles.query("report/ipo_bhar_cells")).df()
+    values = con.execute(sqlfiles.query("report/ipo_bhar_listing_values")).df()
     shown = cells.loc[cells["estimated"], CELL]
     wanted = values.merge(shown, on=CELL)
     bounds = {key: bootstrap_mean_interval(group["bhar"].to_numpy(), seed, draws)
