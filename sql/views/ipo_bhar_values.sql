@@ -6,9 +6,11 @@
 -- mean of each cell from these rows.
 CREATE OR REPLACE VIEW ipo_bhar_values AS
 WITH listings AS (
+    -- the dimensions from ipo_debuts, not ipo_performance: the same columns without computing
+    -- ipo_horizon_returns a second time
     SELECT stock_code, listing_date, tier, route, board,
            listing_regime(listing_date) AS regime
-    FROM ipo_performance
+    FROM ipo_debuts
 ),
 
 per_benchmark AS (
