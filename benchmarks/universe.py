@@ -63,10 +63,10 @@ def stock_bars(code: str, listing: pd.Timestamp, until: str) -> pd.DataFrame:
 
 
 def serve_universe(hk, listings: pd.DataFrame, until: str) -> None:
-    from hkpipe import universe
+    from hkpipe.sources.base import stock_symbol
 
     for row in listings.itertuples(index=False):
-        hk.serve(universe.remote_symbol(row.stock_code),
+        hk.serve(stock_symbol(row.stock_code),
                  stock_bars(row.stock_code, pd.Timestamp(row.listing_date), until))
 
 
@@ -210,7 +210,7 @@ def main() -> int:
     if not args.work:
         parser.error("--work is required")
 
-    from hkpipe import universe
+    from hkpipe.ingest import plan
     from hkpipe.settings import Settings
 
     work = args.work / "universe"
@@ -219,7 +219,7 @@ def main() -> int:
     hk = start_hkex()
     try:
         r = Runner(work, hk)
-        listings = universe.listed(Settings.from_env(now=now_of(DAY)))
+        listings = plan.listed(Settings.from_env(now=now_of(DAY)))
         seeds2, two_codes = two_listing_seeds(work, listings)
 
         # Starting warehouse of the refresh figure: the snapshot run, then a first universe
