@@ -42,3 +42,11 @@ def query(path: Path, sql: str, params=None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def retried_fetch(source, *args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
+    """One ``source.fetch`` under the ingest path's one retry rule (what a refresh does)."""
+    from hkpipe.ingest.fetch import with_retries
+
+    return with_retries(lambda: source.fetch(*args, **kwargs), attempts=attempts,
+                        backoff=backoff, sleep=sleep)

@@ -12,6 +12,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -21,20 +22,15 @@ from hkpipe.cli import main
 from hkpipe.errors import SourceError
 from hkpipe.ingest import plan as ingest_plan
 from hkpipe.ingest import settle
-from hkpipe.ingest.fetch import with_retries
 from hkpipe.settings import Settings
 from hkpipe.sources import yahoo
 from hkpipe.warehouse import reads
-from tests.fakes.common import query
+from tests.fakes.common import query, retried_fetch
 from tests.fakes.hkex import FakeHKEX
 from tests.fakes.universe import NOW, SESSIONS, base_close, five_sessions
 from tests.fakes.yahoo import FakeYahoo, bars
 
-
-def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
-    """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
-    return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
-                        backoff=backoff, sleep=sleep)
+fetch_retried = partial(retried_fetch, yahoo)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -13,10 +14,9 @@ from hkpipe import jobs
 from hkpipe.cli import main
 from hkpipe.errors import InputError, SourceError
 from hkpipe.ingest import plan as ingest_plan
-from hkpipe.ingest.fetch import with_retries
 from hkpipe.sources import yahoo
 from hkpipe.warehouse import reads
-from tests.fakes.common import SEEDS, checksums, query
+from tests.fakes.common import SEEDS, checksums, query, retried_fetch
 from tests.fakes.yahoo import (
     NOW,
     FakeYahoo,
@@ -30,11 +30,7 @@ from tests.fakes.yahoo import (
     timeout_error,
 )
 
-
-def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
-    """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
-    return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
-                        backoff=backoff, sleep=sleep)
+fetch_retried = partial(retried_fetch, yahoo)
 
 
 @pytest.fixture
