@@ -184,7 +184,7 @@ NEW_ECONOMY_LISTINGS = SeedSpec(
         Column("delisting_date", "date"),
         Column("industry"),
         Column("industry_scheme", required=True,
-               choices=("yahoo", "hsics", "source wording", "unknown")),
+               choices=("yahoo", "hsics", "hsics group", "source wording", "unknown")),
         Column("markers"),
         Column("tier", required=True, choices=TIERS),
         Column("basis", required=True),
