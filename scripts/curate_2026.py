@@ -211,14 +211,15 @@ def demand(data: Path, keys: set[tuple[str, str]]) -> pd.DataFrame:
     rows = [{
         "stock_code": r.stock_code, "listing_date": r.listing_date,
         "public_subscription_multiple": r.oversubscription_public,
-        "subscription_note": r.oversubscription_note,
+        "subscription_note": "Under-Sub." if r.oversubscription_note.startswith("Under-Sub.")
+        else r.oversubscription_note,
         "applied_lots_for_one_lot": r.applied_lots_for_one_lot,
         "one_lot_success_rate": r.one_lot_success_rate, "applicants": "",
         "cornerstone_share_pct": "", "route": "", "sector": "",
         "basis": ("AAStocks allotment figures via RawData.xlsx, copied as written"
                   + ("; undersubscribed: the source writes 'Under-Sub.' (the scraper stored "
                      "-1000), so the multiple is below 1 and not stated"
-                     if r.oversubscription_note == "Under-Sub." else "")),
+                     if r.oversubscription_note.startswith("Under-Sub.") else "")),
         "source": r.source} for r in a.itertuples(index=False)]
     for name in ("hkipo_mainboard_2025.csv", "hkipo_mainboard_2026.csv"):
         for r in read(data / "ipo" / name).itertuples(index=False):
