@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,7 +17,8 @@ from hkpipe.ingest import plan as ingest_plan
 from hkpipe.ingest.fetch import with_retries
 from hkpipe.sources import yahoo
 from hkpipe.warehouse import reads
-from tests.fakes.common import SEEDS, checksums, query
+from tests.conftest import AUGUST_DAY
+from tests.fakes.common import SEEDS, checksums, query, seeds_as_of
 from tests.fakes.yahoo import (
     NOW,
     FakeYahoo,
@@ -29,6 +31,12 @@ from tests.fakes.yahoo import (
     snapshot_rows,
     timeout_error,
 )
+
+
+def august_seeds(settings) -> Path:
+    """The seeds as they stood on AUGUST_DAY: NOW is in August 2026, before the curated
+    listings end (2026-09-30), and a listing after "now" is refused as in the future."""
+    return seeds_as_of(AUGUST_DAY, settings.warehouse.parent / "seeds_august")
 
 
 def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
@@ -259,12 +267,13 @@ def test_run_auto_does_not_hide_a_rate_limit(settings, fake, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda s: None)
     fake.fail("^HSI", *[("status", 429, {}, b"")] * 8)
     with pytest.raises(SourceError, match="rate limited"):
-        jobs.run(replace(settings, now=NOW))
+        jobs.run(replace(settings, now=NOW, seeds_dir=august_seeds(settings)))
     assert not settings.warehouse.exists()
 
 
 def test_run_yahoo_takes_the_snapshot_then_yahoo_from_where_it_ends(settings, fake):
     serve_normal(fake)
+    settings = replace(settings, seeds_dir=august_seeds(settings))
     outcome = jobs.run(replace(settings, now=NOW), source="yahoo")
     assert outcome.source_used == "yahoo"
     sources = dict(query(settings.warehouse, "SELECT source, count(*) FROM prices WHERE "
