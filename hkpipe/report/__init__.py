@@ -169,13 +169,13 @@ def _ipo_section(con: duckdb.DuckDBPyConnection, out_dir: Path, report: Report) 
 def _latest_year_section(con: duckdb.DuckDBPyConnection) -> dict:
     """The data's last year: every number from a ``sql/report/latest_year_*`` query; the year
     and end date from ``listings_data_end()`` (declared once, in seeds/data_coverage.csv)."""
-    end = con.execute("SELECT listings_data_end()").fetchone()[0]
-    if end is None:
+    end = _frame(con, "data_end")["data_end"].iloc[0]
+    if pd.isna(end):
         return {"end": None}
     demand = _frame(con, "latest_year_demand_vs_debut")
     return {
-        "end": str(end),
-        "year": end.year,
+        "end": str(pd.Timestamp(end).date()),
+        "year": pd.Timestamp(end).year,
         "by_month_route": _table(_frame(con, "latest_year_by_month_route"), missing=MISSING),
         "demand_vs_debut": _table(demand, missing=MISSING),
         "with_demand_and_debut": int(demand["n"].sum()) if len(demand) else 0,
