@@ -35,8 +35,9 @@ def service(monkeypatch):
 
 
 @pytest.fixture
-def wh(built_settings, service):
-    return replace(built_settings, now=NOW).with_source(
+def wh(august_settings, service):
+    # NOW is in August 2026: the seeds as they stood then (tests/conftest.py)
+    return replace(august_settings, now=NOW).with_source(
         "hkex", url=service.base_url, token_url=service.token_url, timeout=10.0)
 
 

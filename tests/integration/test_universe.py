@@ -39,11 +39,13 @@ def fake(monkeypatch):
 
 
 @pytest.fixture
-def wh(built_settings, monkeypatch):
+def wh(august_settings, monkeypatch):
+    # NOW is in August 2026: the seeds as they stood then (tests/conftest.py)
     monkeypatch.setenv("HKPIPE_NOW", NOW)
+    monkeypatch.setenv("HKPIPE_SEEDS", str(august_settings.seeds_dir))
     monkeypatch.setenv("HKPIPE_YAHOO_RATE", "0")  # an instant local stand-in
     monkeypatch.setenv("HKPIPE_HKEX_RATE", "0")
-    return replace(built_settings, now=NOW).with_source("yahoo", rate=0.0).with_source(
+    return replace(august_settings, now=NOW).with_source("yahoo", rate=0.0).with_source(
         "hkex", rate=0.0)
 
 
@@ -68,15 +70,16 @@ def file_digest(path) -> str:
 
 
 @pytest.fixture(scope="module")
-def _one_unserved(built, tmp_path_factory):
+def _one_unserved(built_august, tmp_path_factory):
     """`hkpipe refresh --source yahoo --universe listings` of every listed stock, the one in the
     middle of the list unserved (Yahoo's 404), run once for the tests that read its outcome:
     (warehouse, exit code, stdout)."""
     with pytest.MonkeyPatch.context() as mp:
         path = tmp_path_factory.mktemp("one_unserved") / "warehouse.duckdb"
-        shutil.copyfile(built, path)
+        shutil.copyfile(built_august, path)
         for name, value in {"HKPIPE_NOW": NOW, "HKPIPE_YAHOO_RATE": "0", "HKPIPE_HKEX_RATE": "0",
-                            "HKPIPE_WAREHOUSE": str(path)}.items():
+                            "HKPIPE_WAREHOUSE": str(path),
+                            "HKPIPE_SEEDS": str(built_august.parent / "seeds")}.items():
             mp.setenv(name, value)
         fake = FakeYahoo().install(mp)
         codes = listed_codes(Settings.from_env())

@@ -6,6 +6,7 @@ import shutil
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,7 +17,7 @@ from hkpipe.errors import InputError, SourceError
 from hkpipe.ingest import plan as ingest_plan
 from hkpipe.sources import yahoo
 from hkpipe.warehouse import reads
-from tests.fakes.common import SEEDS, checksums, query, retried_fetch
+from tests.fakes.common import AUGUST_DAY, SEEDS, checksums, query, retried_fetch, seeds_as_of
 from tests.fakes.yahoo import (
     NOW,
     FakeYahoo,
@@ -31,6 +32,12 @@ from tests.fakes.yahoo import (
 )
 
 fetch_retried = partial(retried_fetch, yahoo)
+
+
+def august_seeds(settings) -> Path:
+    """The seeds as they stood on AUGUST_DAY: NOW is in August 2026, before the curated
+    listings end (2026-09-30), and a listing after "now" is refused as in the future."""
+    return seeds_as_of(AUGUST_DAY, settings.warehouse.parent / "seeds_august")
 
 
 @pytest.fixture
@@ -255,12 +262,13 @@ def test_run_auto_does_not_hide_a_rate_limit(settings, fake, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda s: None)
     fake.fail("^HSI", *[("status", 429, {}, b"")] * 8)
     with pytest.raises(SourceError, match="rate limited"):
-        jobs.run(replace(settings, now=NOW))
+        jobs.run(replace(settings, now=NOW, seeds_dir=august_seeds(settings)))
     assert not settings.warehouse.exists()
 
 
 def test_run_yahoo_takes_the_snapshot_then_yahoo_from_where_it_ends(settings, fake):
     serve_normal(fake)
+    settings = replace(settings, seeds_dir=august_seeds(settings))
     outcome = jobs.run(replace(settings, now=NOW), source="yahoo")
     assert outcome.source_used == "yahoo"
     sources = dict(query(settings.warehouse, "SELECT source, count(*) FROM prices WHERE "
