@@ -39,9 +39,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# The measured refresh's last session (Friday 2026-09-04), the session before it, and the
-# session 5 before it (where the 800-vs-2 starting warehouse stops).
-DAY, DAY_BEFORE, FIVE_BEFORE = "2026-09-04", "2026-09-03", "2026-08-28"
+# The measured refresh's last session (Friday 2026-10-16, after the curated data's end of
+# 2026-09-30, so the seeds are never in the future), the session before it, and the session 5
+# before it (where the 800-vs-2 starting warehouse stops).
+DAY, DAY_BEFORE, FIVE_BEFORE = "2026-10-16", "2026-10-15", "2026-10-09"
 SERVED_SESSIONS = 15  # bars each stand-in serves per symbol, ending on the pinned day
 
 

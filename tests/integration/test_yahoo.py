@@ -310,3 +310,48 @@ def test_import_rejects_a_bad_symbol_and_duplicate_dates(built_settings, tmp_pat
                  str(built_settings.warehouse)]) == 2
     assert "--symbol" in capsys.readouterr().err
     assert checksums(built_settings.warehouse) == before
+
+
+def test_fetch_threads_open_yfinances_caches_one_at_a_time(fake, tmp_path, monkeypatch):
+    """yfinance opens its SQLite caches on first use without a lock; fetch threads that first
+    use them together failed with "database is locked". They are opened by one thread."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import yfinance as yf
+
+    serve_normal(fake)
+    for manager in (yf.cache._TzCacheManager, yf.cache._CookieCacheManager):
+        monkeypatch.setattr(manager, "_tz_cache" if "Tz" in manager.__name__
+                            else "_Cookie_cache", None)
+    for db_manager in (yf.cache._TzDBManager, yf.cache._CookieDBManager, yf.cache._ISINDBManager):
+        monkeypatch.setattr(db_manager, "_db", None)
+    yf.cache.set_cache_location(str(tmp_path / "yf-cache"))  # a fresh, unopened folder
+    monkeypatch.setattr(yahoo, "_CACHES_READY", threading.Event())
+    inside, most = [0], [0]
+    lock = threading.Lock()
+    real = yf.cache._TzCache.initialise
+
+    def slow_initialise(self):
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.2)  # widen the window in which a second thread would enter
+        try:
+            return real(self)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(yf.cache._TzCache, "initialise", slow_initialise)
+    start = threading.Barrier(4)
+
+    def one(_):
+        start.wait()
+        return yahoo.fetch("^HSI", date(2026, 8, 20), date(2026, 8, 25))
+
+    with ThreadPoolExecutor(4) as pool:
+        frames = list(pool.map(one, range(4)))
+    assert all(len(f) == 4 for f in frames)
+    assert most[0] == 1
