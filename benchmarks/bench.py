@@ -401,13 +401,13 @@ def measure_universe(seconds: dict, ratios: dict, inputs: dict, say) -> None:
         "how": "hkpipe refresh --source hkex --universe listings against tests/fakes/hkex.py "
                "(a real HTTP server on 127.0.0.1, each answer rendered once), HKPIPE_HKEX_RATE=0 "
                "and HKPIPE_YAHOO_RATE=0, HKPIPE_FETCH_WORKERS default; starting warehouse: run "
-               "--source snapshot, then a universe refresh up to 2026-08-28; measured refresh to "
-               "2026-09-04 (5 new sessions a stock, 10 asked with the revision window), every "
+               "--source snapshot, then a universe refresh up to 2026-10-09; measured refresh to "
+               "2026-10-16 (5 new sessions a stock, 10 asked with the revision window), every "
                "listed stock vs a seeds copy whose new_economy_listings.csv keeps 2 listed rows. "
                "Check figure: from a warehouse with indexes (Yahoo stand-in) and universe up to "
-               "2026-09-03, checked once at 2026-09-04's now; hkpipe check after a universe "
+               "2026-10-15, checked once at 2026-10-16's now; hkpipe check after a universe "
                "refresh (HKEX stand-in) vs after refresh --source yahoo of the indexes "
-               "(tests/fakes/yahoo.py in the refreshing process), each to 2026-09-04"}
+               "(tests/fakes/yahoo.py in the refreshing process), each to 2026-10-16"}
     say(f"universe: incremental refresh of {uni['listed']} listed stocks "
         f"{uni['refresh_all_s']:.2f} s / of 2 {uni['refresh_two_s']:.2f} s: ratio "
         f"{ratios['universe_refresh_800_vs_2']:.2f} (goal <= "

@@ -39,9 +39,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# The measured refresh's last session (Friday 2026-09-04), the session before it, and the
-# session 5 before it (where the 800-vs-2 starting warehouse stops).
-DAY, DAY_BEFORE, FIVE_BEFORE = "2026-09-04", "2026-09-03", "2026-08-28"
+# The measured refresh's last session (Friday 2026-10-16, after the curated data's end of
+# 2026-09-30, so the seeds are never in the future), the session before it, and the session 5
+# before it (where the 800-vs-2 starting warehouse stops).
+DAY, DAY_BEFORE, FIVE_BEFORE = "2026-10-16", "2026-10-15", "2026-10-09"
 SERVED_SESSIONS = 15  # bars each stand-in serves per symbol, ending on the pinned day
 
 
@@ -63,10 +64,10 @@ def stock_bars(code: str, listing: pd.Timestamp, until: str) -> pd.DataFrame:
 
 
 def serve_universe(hk, listings: pd.DataFrame, until: str) -> None:
-    from hkpipe import universe
+    from hkpipe.sources.base import stock_symbol
 
     for row in listings.itertuples(index=False):
-        hk.serve(universe.remote_symbol(row.stock_code),
+        hk.serve(stock_symbol(row.stock_code),
                  stock_bars(row.stock_code, pd.Timestamp(row.listing_date), until))
 
 
@@ -210,7 +211,7 @@ def main() -> int:
     if not args.work:
         parser.error("--work is required")
 
-    from hkpipe import universe
+    from hkpipe.ingest import plan
     from hkpipe.settings import Settings
 
     work = args.work / "universe"
@@ -219,7 +220,7 @@ def main() -> int:
     hk = start_hkex()
     try:
         r = Runner(work, hk)
-        listings = universe.listed(Settings.from_env(now=now_of(DAY)))
+        listings = plan.listed(Settings.from_env(now=now_of(DAY)))
         seeds2, two_codes = two_listing_seeds(work, listings)
 
         # Starting warehouse of the refresh figure: the snapshot run, then a first universe

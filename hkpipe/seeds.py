@@ -184,7 +184,7 @@ NEW_ECONOMY_LISTINGS = SeedSpec(
         Column("delisting_date", "date"),
         Column("industry"),
         Column("industry_scheme", required=True,
-               choices=("yahoo", "hsics", "source wording", "unknown")),
+               choices=("yahoo", "hsics", "hsics group", "source wording", "unknown")),
         Column("markers"),
         Column("tier", required=True, choices=TIERS),
         Column("basis", required=True),
@@ -280,6 +280,75 @@ IPO_OFFERS = SeedSpec(
 )
 
 
+def _subscription_stated_or_flagged(path: Path, frame: pd.DataFrame) -> None:
+    """'Under-Sub.' is a fact (undersubscribed, multiple below 1 and not stated), not a blank:
+    a row flagged so carries no multiple."""
+    flagged = frame["subscription_note"] == "Under-Sub."
+    fail_first(path, frame, flagged & frame["public_subscription_multiple"].notna(),
+               "public_subscription_multiple",
+               lambda r: f"{r['public_subscription_multiple']} given on a row flagged "
+                         "Under-Sub. (undersubscribed: no multiple is stated)")
+
+
+def _fraction(column: str) -> Callable[[Path, pd.DataFrame], None]:
+    def rule(path: Path, frame: pd.DataFrame) -> None:
+        fail_first(path, frame, frame[column].notna() & ~frame[column].between(0, 1), column,
+                   lambda r: f"{r[column]} is not a fraction between 0 and 1")
+    return rule
+
+
+def _percent(column: str) -> Callable[[Path, pd.DataFrame], None]:
+    def rule(path: Path, frame: pd.DataFrame) -> None:
+        fail_first(path, frame, frame[column].notna() & ~frame[column].between(0, 100), column,
+                   lambda r: f"{r[column]} is not a percentage between 0 and 100")
+    return rule
+
+
+IPO_DEMAND = SeedSpec(
+    file="ipo_demand.csv",
+    table="ipo_demand",
+    columns=(
+        Column("stock_code", "code5", required=True),
+        Column("listing_date", "date", required=True),
+        Column("public_subscription_multiple", "number", bound=bounds.QUANTITY),  # times
+        Column("subscription_note", choices=("Under-Sub.",)),
+        Column("applied_lots_for_one_lot", "number", bound=bounds.QUANTITY),  # lots
+        Column("one_lot_success_rate", "number"),  # fraction 0-1
+        Column("applicants", "number", bound=bounds.QUANTITY),  # applications
+        Column("cornerstone_share_pct", "number"),  # percent 0-100
+        Column("route", choices=("18A biotech", "18C specialist tech", "A+H (19A)",
+                                 "Conventional")),
+        Column("sector"),
+        Column("basis", required=True),
+        Column("source", required=True),
+    ),
+    key=("stock_code", "listing_date"),
+    rules=(_subscription_stated_or_flagged, _positive("applied_lots_for_one_lot"),
+           _fraction("one_lot_success_rate"), _percent("cornerstone_share_pct")),
+)
+
+
+def _coverage_ordered(path: Path, frame: pd.DataFrame) -> None:
+    fail_first(path, frame, frame["covers_to"] < frame["covers_from"], "covers_to",
+               lambda r: f"{r['covers_to']} is before covers_from {r['covers_from']}")
+
+
+DATA_COVERAGE = SeedSpec(
+    file="data_coverage.csv",
+    table="data_coverage",
+    columns=(
+        Column("dataset", required=True, choices=("new_economy_listings",)),
+        Column("covers_from", "date", required=True),
+        Column("covers_to", "date", required=True),
+        Column("scope", required=True),
+        Column("not_covered", required=True),
+        Column("source", required=True),
+    ),
+    key=("dataset",),
+    rules=(_coverage_ordered,),
+)
+
+
 def _tick_bands_ordered(path: Path, frame: pd.DataFrame) -> None:
     """Each band is a price interval, and no two bands in force on the same day overlap (the
     grid macro takes the one band that covers a price and day)."""
@@ -319,17 +388,35 @@ HKEX_SPREAD_TABLE = SeedSpec(
 )
 
 SEEDS: tuple[SeedSpec, ...] = (INDEXES, NEW_ECONOMY_LISTINGS, MARKET_EVENTS, PUBLISHED_COUNTS,
-                               INDEX_CONSTITUENTS, IPO_OFFERS, HKEX_SPREAD_TABLE)
+                               INDEX_CONSTITUENTS, IPO_OFFERS, HKEX_SPREAD_TABLE, IPO_DEMAND,
+                               DATA_COVERAGE)
 
 
 def check_offers_listed(seeds_dir: Path, frames: dict[str, pd.DataFrame]) -> None:
-    """Every offer row must be a curated listing: (stock_code, listing_date) in
-    new_economy_listings (codes are reused, so the date is part of the key)."""
-    offers, listed = frames["ipo_offers"], frames["new_economy_listings"]
+    """Every offer and demand row must be a curated listing: (stock_code, listing_date) in
+    new_economy_listings (codes are reused, so the date is part of the key). An offer dated
+    before its listing (or after it) names no listing and is refused; so is any listing or
+    offer after the data's end that data_coverage declares."""
+    listed = frames["new_economy_listings"]
     keys = set(zip(listed["stock_code"], listed["listing_date"], strict=True))
-    bad = pd.Series([(c, d) not in keys for c, d in
-                     zip(offers["stock_code"], offers["listing_date"], strict=True)],
-                    index=offers.index, dtype=bool)
-    fail_first(Path(seeds_dir) / IPO_OFFERS.file, offers, bad, "listing_date",
-               lambda r: f"no listing of {r['stock_code']} on {r['listing_date']} in "
-                         f"{NEW_ECONOMY_LISTINGS.file}")
+    for spec in (IPO_OFFERS, IPO_DEMAND):
+        rows = frames[spec.table]
+        bad = pd.Series([(c, d) not in keys for c, d in
+                         zip(rows["stock_code"], rows["listing_date"], strict=True)],
+                        index=rows.index, dtype=bool)
+        fail_first(Path(seeds_dir) / spec.file, rows, bad, "listing_date",
+                   lambda r: f"no listing of {r['stock_code']} on {r['listing_date']} in "
+                             f"{NEW_ECONOMY_LISTINGS.file}")
+    coverage = frames["data_coverage"]
+    ends = coverage.loc[coverage["dataset"] == "new_economy_listings", "covers_to"]
+    if ends.empty:
+        raise InputError(Path(seeds_dir) / DATA_COVERAGE.file,
+                         "no row for dataset new_economy_listings: the data's end is declared "
+                         "there", field="dataset")
+    end = ends.iloc[0]
+    for spec in (NEW_ECONOMY_LISTINGS, IPO_OFFERS, IPO_DEMAND):
+        rows = frames[spec.table]
+        fail_first(Path(seeds_dir) / spec.file, rows, rows["listing_date"] > end,
+                   "listing_date",
+                   lambda r: f"{r['listing_date']} is after the data's end {end} "
+                             f"({DATA_COVERAGE.file}); extend covers_to there first")

@@ -25,7 +25,14 @@ from filelock import FileLock
 from hkpipe import jobs
 from hkpipe.settings import Settings
 from hkpipe.warehouse import migrations
-from tests.fakes.common import FIXTURES, NO_HKEX, NO_NETWORK, make_settings
+from tests.fakes.common import (
+    AUGUST_DAY,
+    FIXTURES,
+    NO_HKEX,
+    NO_NETWORK,
+    make_settings,
+    seeds_as_of,
+)
 
 HOME_VARIABLE = "TESTS_HKPIPE_HOME"  # the run's private home (not HKPIPE_*: those are cleaned)
 
@@ -123,6 +130,34 @@ def built(tmp_path_factory) -> Path:
             root.mkdir(exist_ok=True)
             jobs.run(make_settings(root), source="snapshot")
     return root / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def built_august(tmp_path_factory) -> Path:
+    """Like ``built``, on the seeds as of AUGUST_DAY (tests.fakes.common.seeds_as_of); its
+    settings' seeds_dir is beside it (``august_settings``). Copy it before changing it."""
+    def build(root: Path) -> None:
+        seeds = seeds_as_of(AUGUST_DAY, root / "seeds")
+        jobs.run(make_settings(root, seeds), source="snapshot")
+
+    if _worker() == "main":
+        root = tmp_path_factory.mktemp("built_august")
+        build(root)
+        return root / "warehouse.duckdb"
+    root = tmp_path_factory.getbasetemp().parent / "built_august"
+    with FileLock(f"{root}.lock"):
+        if not (root / "warehouse.duckdb").exists():
+            root.mkdir(exist_ok=True)
+            build(root)
+    return root / "warehouse.duckdb"
+
+
+@pytest.fixture
+def august_settings(built_august, tmp_path) -> Settings:
+    """Settings pointing at a private copy of ``built_august``, with its seeds."""
+    s = make_settings(tmp_path, built_august.parent / "seeds")
+    shutil.copyfile(built_august, s.warehouse)
+    return s
 
 
 @pytest.fixture

@@ -8,11 +8,14 @@ numbers (reference lines, highlighted values, labels) come from that metadata to
 takes the claim results and checks it renders, whether they were just computed or read back
 from ``claim_results``.
 
-One section is not an article's: IPO performance (``_ipo_section``), the cohort table, its two
-charts, the best and worst listings by one-year excess over the HSI, what the IPO data covers
-and lacks, the computed new-economy IPO index beside the HSI and HSTECH, the BHAR tables with
-their bootstrap intervals (``hkpipe.ipo_stats``) and what counting delistings changes, each
-from its own query in ``sql/report/ipo_*.sql`` over the ``ipo_*`` views.
+Two sections are not an article's: IPO performance (``_ipo_section``), the cohort table, its
+two charts, the best and worst listings by one-year excess over the HSI, what the IPO data
+covers and lacks, the computed new-economy IPO index beside the HSI and HSTECH, the BHAR tables
+with their bootstrap intervals (``hkpipe.ipo_stats``) and what counting delistings changes, each
+from its own query in ``sql/report/ipo_*.sql`` over the ``ipo_*`` views; and the data's last
+year (``_latest_year_section``: listings by month and route, funds raised, demand against
+debut, what is missing), from ``sql/report/latest_year_*.sql``, whose year is the one of the
+data's end (``listings_data_end()``).
 """
 
 from __future__ import annotations
@@ -109,6 +112,7 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
                          "changed": [r.claim.id for r in mine if r.changed],
                          "charts": charts, "tables": tables})
     ipo = _ipo_section(con, out_dir, report)
+    latest = _latest_year_section(con)
     if data_docs:
         report.data_docs = _data_docs(con, out_dir / "gx")
     coverage = _frame(con, "coverage")
@@ -122,6 +126,7 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
                    for c in checks],
         "sources": _table(_frame(con, "sources")),
         "ipo": ipo,
+        "latest": latest,
         "data_docs": (report.data_docs.relative_to(out_dir).as_posix()
                       if report.data_docs else None),
     }
@@ -206,6 +211,23 @@ def _bhar_section(con: duckdb.DuckDBPyConnection, bhar: pd.DataFrame, out_dir: P
         "survivorship": _table(_frame(con, "ipo_survivorship"), missing=MISSING),
         "index": {k: (v.date().isoformat() if isinstance(v, pd.Timestamp) else v)
                   for k, v in summary.items()},
+    }
+
+
+def _latest_year_section(con: duckdb.DuckDBPyConnection) -> dict:
+    """The data's last year: every number from a ``sql/report/latest_year_*`` query; the year
+    and end date from ``listings_data_end()`` (declared once, in seeds/data_coverage.csv)."""
+    end = _frame(con, "data_end")["data_end"].iloc[0]
+    if pd.isna(end):
+        return {"end": None}
+    demand = _frame(con, "latest_year_demand_vs_debut")
+    return {
+        "end": str(pd.Timestamp(end).date()),
+        "year": pd.Timestamp(end).year,
+        "by_month_route": _table(_frame(con, "latest_year_by_month_route"), missing=MISSING),
+        "demand_vs_debut": _table(demand, missing=MISSING),
+        "with_demand_and_debut": int(demand["n"].sum()) if len(demand) else 0,
+        "missing": _table(_frame(con, "latest_year_missing"), missing=""),
     }
 
 

@@ -40,6 +40,24 @@ from .base import Source, rate_limited
 # (``_thread_data``), and every fetch of that thread goes through it. Threads share nothing but
 # yfinance's parsing code; a thread reuses its cookie and crumb from one fetch to the next.
 _LOCAL = threading.local()
+_CACHES_READY = threading.Event()
+_CACHES_LOCK = threading.Lock()
+
+
+def _open_caches(yf) -> None:
+    """Open yfinance's timezone and cookie caches once per process, one thread at a time.
+
+    yfinance opens each SQLite cache on first use without a lock; fetch threads that first use
+    it together race on its tables and journal mode and one fails with "database is locked"
+    (seen on a fresh cache folder). Once open, its connections wait on SQLite's busy timeout.
+    """
+    if _CACHES_READY.is_set():
+        return
+    with _CACHES_LOCK:
+        if not _CACHES_READY.is_set():
+            yf.cache.get_tz_cache().lookup("")
+            yf.cache.get_cookie_cache().lookup("")
+            _CACHES_READY.set()
 
 
 @dataclass
@@ -155,6 +173,7 @@ def download(symbol: str, start: date, end: date, *, timeout: float) -> pd.DataF
     logging.getLogger("yfinance").setLevel(logging.ERROR)
     yf.config.network.retries = 0  # retries are ours, with backoff and Retry-After
     yf.config.debug.hide_exceptions = False
+    _open_caches(yf)
     data, session = _thread_data()
     log = session.log = WireLog()
     session.deadline, session.timeout = time.monotonic() + timeout, timeout

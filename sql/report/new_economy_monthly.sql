@@ -1,7 +1,7 @@
--- Listed new-economy issuers at each month end from the reform to the month of the last
--- listing in the table, per definition (the one rule, through new_economy_tiers_at).
+-- Listed new-economy issuers at each month end from the reform to the month of the data's
+-- end (listings_data_end(); else the last listing), per definition (through new_economy_tiers_at).
 WITH span AS (
-    SELECT coalesce(max(listing_date), DATE '2018-04-30') AS last_listing
+    SELECT coalesce(listings_data_end(), max(listing_date), DATE '2018-04-30') AS last_listing
     FROM new_economy_listings
 ),
 

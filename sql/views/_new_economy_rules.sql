@@ -52,19 +52,27 @@ WITH counted AS (
 SELECT as_of::DATE AS as_of, core, broad, new_consumer, any_tier FROM counted;
 COMMENT ON MACRO TABLE new_economy_tiers_at IS 'One row (as_of, core, broad, new_consumer, any_tier): the listings counted at as_of under every definition, by new_economy_counted. For many dates: SELECT t.* FROM dates, LATERAL new_economy_tiers_at(dates.d) AS t.';
 
--- listing_route(markers, sourced_route): the listing route, first match wins: 18A (B marker),
--- 18C (P marker, or a sourced route says 18C), WVR (W), secondary (S), A+H (only where a sourced
--- route says so: no marker shows it), else conventional. Markers are HKEX's name markers.
+-- listings_data_end(): the last listing date the curated data covers, declared once in
+-- seeds/data_coverage.csv. Every view, check, claim and report text that needs the data's end
+-- reads it here, so extending the data changes one seed row.
+CREATE OR REPLACE MACRO listings_data_end() AS
+    (SELECT max(covers_to) FROM data_coverage WHERE dataset = 'new_economy_listings');
+COMMENT ON MACRO listings_data_end IS 'The data''s end: the last listing date new_economy_listings (and its offers and demand facts) covers, from data_coverage (seeds/data_coverage.csv). NULL when no coverage row is loaded.';
+
+-- listing_route(markers, sourced_route): the one listing-route rule. HKEX's name markers
+-- decide first; a sourced route (ipo_demand.route, the research compilation's) adds 18C where
+-- there is no P marker (commercial 18C issuers carry none) and A+H, which no marker shows.
 CREATE OR REPLACE MACRO listing_route(markers, sourced_route) AS
     CASE
-        WHEN contains(coalesce(markers, ''), 'B') THEN '18A'
-        WHEN contains(coalesce(markers, ''), 'P') OR sourced_route = '18C' THEN '18C'
-        WHEN contains(coalesce(markers, ''), 'W') THEN 'WVR'
-        WHEN contains(coalesce(markers, ''), 'S') THEN 'secondary'
-        WHEN sourced_route = 'A+H' THEN 'A+H'
+        WHEN coalesce(markers, '') LIKE '%B%' THEN '18A'
+        WHEN coalesce(markers, '') LIKE '%P%' OR coalesce(sourced_route, '') LIKE '18C%'
+            THEN '18C'
+        WHEN coalesce(markers, '') LIKE '%W%' THEN 'WVR'
+        WHEN coalesce(markers, '') LIKE '%S%' THEN 'secondary'
+        WHEN coalesce(sourced_route, '') LIKE 'A+H%' THEN 'A+H'
         ELSE 'conventional'
     END;
-COMMENT ON MACRO listing_route IS 'Listing route from HKEX name markers and a sourced route, in precedence order: 18A (B), 18C (P or sourced 18C), WVR (W), secondary (S), A+H (sourced only), else conventional.';
+COMMENT ON MACRO listing_route IS 'A listing''s route, first that applies: 18A (B marker), 18C (P marker, or the sourced route says 18C), WVR (W marker), secondary (S marker), A+H (only where the sourced route says so), conventional. markers as in new_economy_listings, sourced_route as in ipo_demand.route (NULL where no source gives one).';
 
 -- listing_regime(listing_date): the IPO regime a listing came under, by its listing date: the
 -- 2018-04-30 listing reform, FINI settlement (T+2) from 2023-11-22, and the pricing and

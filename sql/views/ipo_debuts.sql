@@ -8,10 +8,12 @@
 -- number.
 CREATE OR REPLACE VIEW ipo_debuts AS
 WITH listings AS (
-    -- the sourced route (A+H, 18C by route) arrives with the listings' route column: NULL here
+    -- the route from HKEX's name markers and, where the compilation gives one, its sourced
+    -- route (ipo_demand.route: A+H, and 18C issuers without a P marker)
     SELECT l.stock_code, l.listing_date, l.delisting_date, l.name_en, l.tier, l.board,
-           listing_route(l.markers, NULL) AS route, s.session AS first_session
+           listing_route(l.markers, d.route) AS route, s.session AS first_session
     FROM new_economy_listings AS l
+    LEFT JOIN ipo_demand AS d USING (stock_code, listing_date)
     ASOF LEFT JOIN trading_sessions AS s ON s.session >= l.listing_date
 ),
 

@@ -200,3 +200,19 @@ def snapshot_bars(path, since=None, until=None, *, volume_means="volume") -> pd.
     return pd.DataFrame({"date": frame["date"], "open": frame["open"], "high": frame["high"],
                          "low": frame["low"], "close": frame["close"], "volume": volume,
                          "turnover": turnover})
+
+
+def snapshot_service(monkeypatch, now: str):
+    """A started stand-in serving the bundled snapshot's indexes since 2016 (and the Tech 100's
+    base), its address and ``now`` in the environment; the caller stops it."""
+    from .common import SEEDS
+
+    fake = FakeHKEX().start()
+    for name, value in fake.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HKPIPE_NOW", now)
+    fake.serve(".HSI", snapshot_bars(SEEDS / "prices" / "HSI.csv", "2016-01-01",
+                                     volume_means="turnover"))
+    fake.serve(".HSTECH", snapshot_bars(SEEDS / "prices" / "HSTECH.csv", "2016-01-01"))
+    fake.serve(".HKEXT100", BASE)  # the index's only sourced value: its base (seeds/indexes)
+    return fake

@@ -3,10 +3,7 @@ past day can be replayed end to end."""
 
 from __future__ import annotations
 
-import csv
-import shutil
 from datetime import date
-from pathlib import Path
 
 from hkpipe import calendar, jobs, sources
 from hkpipe.checks import quality
@@ -14,38 +11,10 @@ from hkpipe.ingest import plan as ingest_plan
 from hkpipe.settings import Settings
 from hkpipe.warehouse import reads
 from tests.fakes.cli import hkpipe_in_process as hkpipe  # the command, in this process
-from tests.fakes.common import SEEDS, checksums, query
+from tests.fakes.common import checksums, query, seeds_as_of
 
 REPLAY_NOW = "2026-05-04T18:00:00+08:00"  # a Monday, after the Hong Kong close
 REPLAY_DAY = "2026-05-04"
-DATE_COLUMNS = {"date", "listing_date", "event_date", "announced_date", "as_of",
-                "launch_date", "base_date"}
-
-
-def seeds_as_of(day: str, target: Path) -> Path:
-    """A copy of the bundled seeds as they could have been on ``day``: no row dated later."""
-    shutil.copytree(SEEDS, target)
-    for path in [*target.glob("*.csv"), *target.glob("prices/*.csv")]:
-        if path.name in ("claims.csv", "xhkg_sessions.csv"):
-            continue
-        with path.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-        if not rows:
-            continue
-        kept = []
-        for row in rows:
-            if any(row.get(c) and row[c] > day for c in DATE_COLUMNS):
-                continue
-            if row.get("delisting_date", "") > day:
-                row["delisting_date"] = ""  # not delisted yet on that day
-            kept.append(row)
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(kept)
-    return target
-
-
 def test_gx_parameters_calendar_horizon_and_plan_follow_the_clock(monkeypatch, tmp_path):
     monkeypatch.setenv("HKPIPE_NOW", REPLAY_NOW)
     listings = next(b for b in quality.table_batches() if b.suite == "new_economy_listings")
@@ -76,7 +45,7 @@ def test_gx_parameters_calendar_horizon_and_plan_follow_the_clock(monkeypatch, t
 def test_refresh_plan_ends_at_the_last_session_before_hkpipe_now(monkeypatch, built_settings):
     monkeypatch.setenv("HKPIPE_NOW", "2026-05-04T12:00:00+08:00")  # before Monday's close
     settings = Settings.from_env(warehouse=built_settings.warehouse)
-    registry = jobs.read_seeds(settings.seeds_dir, today=settings.today())["indexes"]
+    registry = jobs.read_registry(settings)
     plans, _ = ingest_plan.indexes(settings, registry, sources.expand("live"),
                                    last=reads.last_stored(settings.warehouse))
     assert {p.end for p in plans} == {date(2026, 4, 30)}  # Friday 1 May is Labour Day

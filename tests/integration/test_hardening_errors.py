@@ -15,34 +15,18 @@ import duckdb
 import pytest
 
 from hkpipe import jobs
-from hkpipe.cli import main
 from hkpipe.errors import InputError, SourceError
 from hkpipe.settings import Settings
 from hkpipe.sources import hkex
 from tests.fakes.common import SEEDS
-
-FEW_HUNDRED = 600  # the most characters an error line may take, its input quoted and cut
-
-
-def run_cli(capsys, *args) -> tuple[int, str]:
-    code = main(list(args))
-    return code, capsys.readouterr().err
-
-
-def one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err[-2000:]
-    assert "Traceback" not in err
-    return lines[0]
-
-
-def file_bytes(path: Path) -> bytes:
-    return Path(path).read_bytes()
-
-
-def no_build_files(path: Path) -> bool:
-    return not list(Path(path).parent.glob(f".{Path(path).name}.building-*"))
-
+from tests.fakes.errors import (
+    FEW_HUNDRED,
+    file_bytes,
+    no_build_files,
+    one_line,
+    rewrite_csv,
+    run_cli,
+)
 
 # --- HKPIPE_* numbers: checked once, refused naming the variable -------------------------
 
@@ -143,19 +127,11 @@ def articles_copy(tmp_path: Path) -> Path:
 
 
 def ledger_with(seeds: Path, comparison: str) -> Path:
-    import csv
-    import io
+    def edit(rows):
+        rows[0]["comparison"] = comparison
+        rows[0]["rounded_comparison"] = rows[0]["rounded_kind"] = rows[0]["rounded_reading"] = ""
 
-    ledger = next((seeds / "articles").glob("*/claims.csv"))
-    rows = list(csv.DictReader(io.StringIO(ledger.read_text(encoding="utf-8"))))
-    rows[0]["comparison"] = comparison
-    rows[0]["rounded_comparison"] = rows[0]["rounded_kind"] = rows[0]["rounded_reading"] = ""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    ledger.write_text(out.getvalue(), encoding="utf-8")
-    return ledger
+    return rewrite_csv(next((seeds / "articles").glob("*/claims.csv")), edit)
 
 
 @pytest.mark.parametrize("comparison,refused", [

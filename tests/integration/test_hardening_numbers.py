@@ -18,7 +18,7 @@ from hkpipe.cli import main
 from hkpipe.errors import InputError
 from hkpipe.sources import hkex, yahoo
 from tests.fakes.common import SEEDS
-from tests.fakes.hkex import FakeHKEX, hk_midnight_ms, snapshot_bars
+from tests.fakes.hkex import hk_midnight_ms, snapshot_service
 
 NOW = "2026-08-21T10:00:00Z"  # Friday 18:00 in Hong Kong
 
@@ -145,16 +145,7 @@ def test_hkex_numbers_beyond_a_float_come_back_infinite_and_words_are_malformed(
 
 @pytest.fixture
 def service(monkeypatch):
-    fake = FakeHKEX().start()
-    for name, value in fake.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HKPIPE_NOW", NOW)
-    fake.serve(".HSI", snapshot_bars(SEEDS / "prices" / "HSI.csv", "2016-01-01",
-                                     volume_means="turnover"))
-    fake.serve(".HSTECH", snapshot_bars(SEEDS / "prices" / "HSTECH.csv", "2016-01-01"))
-    fake.serve(".HKEXT100", pd.DataFrame({
-        "date": [pd.Timestamp("2020-12-31")], "open": [None], "high": [None], "low": [None],
-        "close": [10000.0], "volume": [None], "turnover": [None]}))
+    fake = snapshot_service(monkeypatch, NOW)
     yield fake
     fake.stop()
 

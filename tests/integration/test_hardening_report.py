@@ -3,14 +3,13 @@ import's file name; like report.html, it shows such text escaped."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import shutil
 from pathlib import Path
 
 from hkpipe.cli import main
 from tests.fakes.common import SEEDS
+from tests.fakes.errors import rewrite_csv
 
 ARTICLE = "globaltimes-2026-01-04"
 TITLE = "<script>alert(1)</script> & co"
@@ -27,18 +26,14 @@ def seeds_with_html(tmp_path: Path) -> Path:
     text = text.replace('title = ""', f'title = "{TITLE}"', 1)  # the article's own
     text = text.replace('provenance = """', 'provenance = """<iframe src=x></iframe> ', 1)
     toml.write_text(text, encoding="utf-8")
-    ledger = seeds / "articles" / ARTICLE / "claims.csv"
-    rows = list(csv.DictReader(io.StringIO(ledger.read_text(encoding="utf-8"))))
-    for row in rows:
-        row["statement"] = "<img src=x onerror=alert(2)> " + row["statement"]
-        row["note"] = "<a href=javascript:x>note</a> " + row["note"]
-        if row["rounded_reading"]:
-            row["rounded_reading"] = "<s>reading</s> " + row["rounded_reading"]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    ledger.write_text(out.getvalue(), encoding="utf-8")
+    def edit(rows):
+        for row in rows:
+            row["statement"] = "<img src=x onerror=alert(2)> " + row["statement"]
+            row["note"] = "<a href=javascript:x>note</a> " + row["note"]
+            if row["rounded_reading"]:
+                row["rounded_reading"] = "<s>reading</s> " + row["rounded_reading"]
+
+    rewrite_csv(seeds / "articles" / ARTICLE / "claims.csv", edit)
     return seeds
 
 

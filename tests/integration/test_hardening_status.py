@@ -9,30 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hkpipe.cli import main
-
-FEW_HUNDRED = 600  # the most characters an error line may take, its input quoted and cut
-
-
-def run_cli(capsys, *args) -> tuple[int, str]:
-    code = main(list(args))
-    return code, capsys.readouterr().err
-
-
-def one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err[-2000:]
-    assert "Traceback" not in err
-    return lines[0]
-
-
-def file_bytes(path: Path) -> bytes:
-    return Path(path).read_bytes()
-
-
-def no_build_files(path: Path) -> bool:
-    return not list(Path(path).parent.glob(f".{Path(path).name}.building-*"))
-
+from tests.fakes.errors import file_bytes, no_build_files, one_line, run_cli
 
 # --- a damaged warehouse: one line, exit 2, on every command ----------------------------
 

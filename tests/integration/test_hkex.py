@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -14,38 +15,29 @@ import pytest
 from hkpipe import jobs
 from hkpipe.cli import main
 from hkpipe.errors import SourceError
-from hkpipe.ingest.fetch import with_retries
 from hkpipe.sources import hkex
-from tests.fakes.common import SEEDS, checksums, query
-from tests.fakes.hkex import BASE, FakeHKEX, snapshot_bars
+from tests.fakes.common import SEEDS, checksums, query, retried_fetch
+from tests.fakes.hkex import snapshot_bars, snapshot_service
 from tests.fakes.yahoo import FakeYahoo, bars
 
 NOW = "2026-08-21T10:00:00Z"  # Friday 18:00 in Hong Kong: the snapshot's last session closed
 HSI_CSV, TECH_CSV = SEEDS / "prices" / "HSI.csv", SEEDS / "prices" / "HSTECH.csv"
 
 
-def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
-    """One hkex fetch under the ingest path's one retry rule (what a refresh does)."""
-    return with_retries(lambda: hkex.fetch(*args, **kwargs), attempts=attempts,
-                        backoff=backoff, sleep=sleep)
+fetch_retried = partial(retried_fetch, hkex)
 
 
 @pytest.fixture
 def service(monkeypatch):
-    fake = FakeHKEX().start()
-    for name, value in fake.env().items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HKPIPE_NOW", NOW)
-    fake.serve(".HSI", snapshot_bars(HSI_CSV, "2016-01-01", volume_means="turnover"))
-    fake.serve(".HSTECH", snapshot_bars(TECH_CSV, "2016-01-01"))
-    fake.serve(".HKEXT100", BASE)  # the index's only sourced value: its base (seeds/indexes)
+    fake = snapshot_service(monkeypatch, NOW)
     yield fake
     fake.stop()
 
 
 @pytest.fixture
-def wh(built_settings, service):
-    return replace(built_settings, now=NOW).with_source(
+def wh(august_settings, service):
+    # NOW is in August 2026: the seeds as they stood then (tests/conftest.py)
+    return replace(august_settings, now=NOW).with_source(
         "hkex", url=service.base_url, token_url=service.token_url, timeout=10.0)
 
 

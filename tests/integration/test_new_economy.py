@@ -41,6 +41,9 @@ def seeds_with(tmp_path, rows: list[str]):
     code, _, _, _, listed = rows[0].split(",")[:5]
     offers.write_text(offers.read_text(encoding="utf-8").splitlines()[0] + "\n"
                       + f"{code},{listed},,,,,,,,,,hand-made test listing\n", encoding="utf-8")
+    demand = seeds / "ipo_demand.csv"  # the demand facts belong to the real listings
+    demand.write_text(demand.read_text(encoding="utf-8").splitlines()[0] + "\n"
+                      + f"{code},{listed},,,,,,,,,hand-made test row,src\n", encoding="utf-8")
     for path in (seeds / "stocks").glob("*.csv.gz"):
         with gzip.open(path, "rt", encoding="utf-8") as f:
             header = f.readline()

@@ -187,8 +187,12 @@ def test_both_charts_are_drawn_from_the_cohort_view(rendered, monkeypatch, tmp_p
         con.close()
     by_tier = {label: heights for label, heights in drawn}
     for tier, heights in by_tier.items():
-        medians = query(warehouse, "SELECT median_excess_vs_hsi_250s FROM ipo_cohorts "
-                                   "WHERE tier = ? ORDER BY listing_year", [tier])
+        # every listing year is on the axis; a tier without listings in a year (new_consumer
+        # in 2026) is drawn at 0 there
+        medians = query(warehouse, "SELECT c.median_excess_vs_hsi_250s FROM (SELECT DISTINCT "
+                                   "listing_year FROM ipo_cohorts) AS y LEFT JOIN ipo_cohorts "
+                                   "AS c ON c.listing_year = y.listing_year AND c.tier = ? "
+                                   "ORDER BY y.listing_year", [tier])
         assert heights == [pytest.approx(m or 0) for (m,) in medians], tier
     assert set(by_tier) == {t for (t,) in query(warehouse, "SELECT DISTINCT tier FROM ipo_cohorts")}
 

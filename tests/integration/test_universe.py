@@ -12,6 +12,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -21,20 +22,15 @@ from hkpipe.cli import main
 from hkpipe.errors import SourceError
 from hkpipe.ingest import plan as ingest_plan
 from hkpipe.ingest import settle
-from hkpipe.ingest.fetch import with_retries
 from hkpipe.settings import Settings
 from hkpipe.sources import yahoo
 from hkpipe.warehouse import reads
-from tests.fakes.common import query
+from tests.fakes.common import query, retried_fetch
 from tests.fakes.hkex import FakeHKEX
 from tests.fakes.universe import NOW, SESSIONS, base_close, five_sessions
 from tests.fakes.yahoo import FakeYahoo, bars
 
-
-def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
-    """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
-    return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
-                        backoff=backoff, sleep=sleep)
+fetch_retried = partial(retried_fetch, yahoo)
 
 
 @pytest.fixture
@@ -43,11 +39,13 @@ def fake(monkeypatch):
 
 
 @pytest.fixture
-def wh(built_settings, monkeypatch):
+def wh(august_settings, monkeypatch):
+    # NOW is in August 2026: the seeds as they stood then (tests/conftest.py)
     monkeypatch.setenv("HKPIPE_NOW", NOW)
+    monkeypatch.setenv("HKPIPE_SEEDS", str(august_settings.seeds_dir))
     monkeypatch.setenv("HKPIPE_YAHOO_RATE", "0")  # an instant local stand-in
     monkeypatch.setenv("HKPIPE_HKEX_RATE", "0")
-    return replace(built_settings, now=NOW).with_source("yahoo", rate=0.0).with_source(
+    return replace(august_settings, now=NOW).with_source("yahoo", rate=0.0).with_source(
         "hkex", rate=0.0)
 
 
@@ -72,15 +70,16 @@ def file_digest(path) -> str:
 
 
 @pytest.fixture(scope="module")
-def _one_unserved(built, tmp_path_factory):
+def _one_unserved(built_august, tmp_path_factory):
     """`hkpipe refresh --source yahoo --universe listings` of every listed stock, the one in the
     middle of the list unserved (Yahoo's 404), run once for the tests that read its outcome:
     (warehouse, exit code, stdout)."""
     with pytest.MonkeyPatch.context() as mp:
         path = tmp_path_factory.mktemp("one_unserved") / "warehouse.duckdb"
-        shutil.copyfile(built, path)
+        shutil.copyfile(built_august, path)
         for name, value in {"HKPIPE_NOW": NOW, "HKPIPE_YAHOO_RATE": "0", "HKPIPE_HKEX_RATE": "0",
-                            "HKPIPE_WAREHOUSE": str(path)}.items():
+                            "HKPIPE_WAREHOUSE": str(path),
+                            "HKPIPE_SEEDS": str(built_august.parent / "seeds")}.items():
             mp.setenv(name, value)
         fake = FakeYahoo().install(mp)
         codes = listed_codes(Settings.from_env())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 from datetime import date
+from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,10 +15,9 @@ from hkpipe import jobs
 from hkpipe.cli import main
 from hkpipe.errors import InputError, SourceError
 from hkpipe.ingest import plan as ingest_plan
-from hkpipe.ingest.fetch import with_retries
 from hkpipe.sources import yahoo
 from hkpipe.warehouse import reads
-from tests.fakes.common import SEEDS, checksums, query
+from tests.fakes.common import AUGUST_DAY, SEEDS, checksums, query, retried_fetch, seeds_as_of
 from tests.fakes.yahoo import (
     NOW,
     FakeYahoo,
@@ -30,11 +31,13 @@ from tests.fakes.yahoo import (
     timeout_error,
 )
 
+fetch_retried = partial(retried_fetch, yahoo)
 
-def fetch_retried(*args, attempts: int = 3, backoff: float = 2.0, sleep=None, **kwargs):
-    """One yahoo fetch under the ingest path's one retry rule (what a refresh does)."""
-    return with_retries(lambda: yahoo.fetch(*args, **kwargs), attempts=attempts,
-                        backoff=backoff, sleep=sleep)
+
+def august_seeds(settings) -> Path:
+    """The seeds as they stood on AUGUST_DAY: NOW is in August 2026, before the curated
+    listings end (2026-09-30), and a listing after "now" is refused as in the future."""
+    return seeds_as_of(AUGUST_DAY, settings.warehouse.parent / "seeds_august")
 
 
 @pytest.fixture
@@ -259,12 +262,13 @@ def test_run_auto_does_not_hide_a_rate_limit(settings, fake, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda s: None)
     fake.fail("^HSI", *[("status", 429, {}, b"")] * 8)
     with pytest.raises(SourceError, match="rate limited"):
-        jobs.run(replace(settings, now=NOW))
+        jobs.run(replace(settings, now=NOW, seeds_dir=august_seeds(settings)))
     assert not settings.warehouse.exists()
 
 
 def test_run_yahoo_takes_the_snapshot_then_yahoo_from_where_it_ends(settings, fake):
     serve_normal(fake)
+    settings = replace(settings, seeds_dir=august_seeds(settings))
     outcome = jobs.run(replace(settings, now=NOW), source="yahoo")
     assert outcome.source_used == "yahoo"
     sources = dict(query(settings.warehouse, "SELECT source, count(*) FROM prices WHERE "
@@ -306,3 +310,48 @@ def test_import_rejects_a_bad_symbol_and_duplicate_dates(built_settings, tmp_pat
                  str(built_settings.warehouse)]) == 2
     assert "--symbol" in capsys.readouterr().err
     assert checksums(built_settings.warehouse) == before
+
+
+def test_fetch_threads_open_yfinances_caches_one_at_a_time(fake, tmp_path, monkeypatch):
+    """yfinance opens its SQLite caches on first use without a lock; fetch threads that first
+    use them together failed with "database is locked". They are opened by one thread."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import yfinance as yf
+
+    serve_normal(fake)
+    for manager in (yf.cache._TzCacheManager, yf.cache._CookieCacheManager):
+        monkeypatch.setattr(manager, "_tz_cache" if "Tz" in manager.__name__
+                            else "_Cookie_cache", None)
+    for db_manager in (yf.cache._TzDBManager, yf.cache._CookieDBManager, yf.cache._ISINDBManager):
+        monkeypatch.setattr(db_manager, "_db", None)
+    yf.cache.set_cache_location(str(tmp_path / "yf-cache"))  # a fresh, unopened folder
+    monkeypatch.setattr(yahoo, "_CACHES_READY", threading.Event())
+    inside, most = [0], [0]
+    lock = threading.Lock()
+    real = yf.cache._TzCache.initialise
+
+    def slow_initialise(self):
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.2)  # widen the window in which a second thread would enter
+        try:
+            return real(self)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(yf.cache._TzCache, "initialise", slow_initialise)
+    start = threading.Barrier(4)
+
+    def one(_):
+        start.wait()
+        return yahoo.fetch("^HSI", date(2026, 8, 20), date(2026, 8, 25))
+
+    with ThreadPoolExecutor(4) as pool:
+        frames = list(pool.map(one, range(4)))
+    assert all(len(f) == 4 for f in frames)
+    assert most[0] == 1

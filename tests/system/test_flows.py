@@ -32,28 +32,31 @@ def flows_module(prefect_harness, monkeypatch):
 
 
 def env_for(settings, monkeypatch):
+    """The flow's environment at NOW (August 2026), on the seeds as they stood then: the
+    curated listings run to 2026-09-30 (tests/conftest.py, august_settings)."""
     monkeypatch.setenv("HKPIPE_WAREHOUSE", str(settings.warehouse))
+    monkeypatch.setenv("HKPIPE_SEEDS", str(settings.seeds_dir))
     monkeypatch.setenv("HKPIPE_NOW", NOW)
     monkeypatch.setenv("HKPIPE_REPORTS", str(settings.reports_dir))
 
 
-def test_daily_refresh_flow_fetches_publishes_checks_and_reports(built_settings, flows_module,
+def test_daily_refresh_flow_fetches_publishes_checks_and_reports(august_settings, flows_module,
                                                                  monkeypatch):
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
-    env_for(built_settings, monkeypatch)
+    env_for(august_settings, monkeypatch)
     # The stand-in HSTECH bars reach 2026-01-02, so the tech-rally claim becomes measurable,
     # its verdict changes, and the flow fails after publishing and reporting, naming it.
     with pytest.raises(Exception, match="published, but claim verdicts changed: "
                                         "globaltimes-2026-01-04/"
                                         "hstech_first_session_2026_up_and_above_hsi"):
         flows_module.daily_refresh(source="yahoo", universe=False)
-    loaded = query(built_settings.warehouse, "SELECT symbol, rows_inserted FROM load_runs "
+    loaded = query(august_settings.warehouse, "SELECT symbol, rows_inserted FROM load_runs "
                    "WHERE command = 'flow:daily_refresh' AND source = 'yahoo' ORDER BY 1")
     assert dict(loaded)["^HSI"] == 10
-    assert query(built_settings.warehouse, "SELECT max(trade_date)::VARCHAR FROM prices "
+    assert query(august_settings.warehouse, "SELECT max(trade_date)::VARCHAR FROM prices "
                  "WHERE symbol = '^HSI'") == [("2026-08-28",)]
-    assert (built_settings.reports_dir / "report.html").exists()
+    assert (august_settings.reports_dir / "report.html").exists()
 
 
 def artifacts_of(state) -> dict:
@@ -69,7 +72,7 @@ def artifacts_of(state) -> dict:
 
 
 def test_daily_flow_builds_once_reports_from_recorded_verdicts_and_publishes_artifacts(
-        built_settings, flows_module, monkeypatch):
+        august_settings, flows_module, monkeypatch):
     from hkpipe import jobs, warehouse
     from hkpipe.checks import claims
 
@@ -90,16 +93,16 @@ def test_daily_flow_builds_once_reports_from_recorded_verdicts_and_publishes_art
     monkeypatch.setattr(warehouse, "build", counting_build)
     monkeypatch.setattr(claims, "evaluate", counting_evaluate)
     monkeypatch.setattr(jobs, "check", no_recheck)
-    env_for(built_settings, monkeypatch)
+    env_for(august_settings, monkeypatch)
     state = flows_module.daily_refresh(source="snapshot", return_state=True)
     assert state.is_completed(), state.message
     result = state.result()
     assert len(builds) == 1 and len(evaluations) == 1
     assert result["ok"] and result["run_id"]
-    report_md = built_settings.reports_dir / "report.md"
+    report_md = august_settings.reports_dir / "report.md"
     assert result["report"] == str(report_md.resolve()) and report_md.exists()
     # The report shows the verdicts this run recorded.
-    recorded = query(built_settings.warehouse, "SELECT claim_id, verdict FROM claim_results "
+    recorded = query(august_settings.warehouse, "SELECT claim_id, verdict FROM claim_results "
                      "WHERE run_id = ?", [result["run_id"]])
     assert len(recorded) == len(result["claims"]) > 0
     text = report_md.read_text()
@@ -118,51 +121,51 @@ def test_daily_flow_builds_once_reports_from_recorded_verdicts_and_publishes_art
     assert str(report_md.resolve()) in summary.data
 
 
-def test_a_failed_check_names_the_checks_in_the_flow_state(built_settings, flows_module,
+def test_a_failed_check_names_the_checks_in_the_flow_state(august_settings, flows_module,
                                                           monkeypatch):
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, until="2026-08-26", tech_until="2026-08-26")  # two sessions short
-    env_for(built_settings, monkeypatch)  # now: 2026-08-28, after the close
+    env_for(august_settings, monkeypatch)  # now: 2026-08-28, after the close
     state = flows_module.daily_refresh(write_report=False, source="yahoo", return_state=True,
                                        universe=False)
     assert state.is_failed()
     failed = state.message.split("checks failed: ", 1)[1].split(";")[0].split(", ")
     assert sorted(failed) == ["freshness:HSTECH.HK", "freshness:^HSI"], state.message
-    assert query(built_settings.warehouse, "SELECT max(trade_date)::VARCHAR FROM prices "
+    assert query(august_settings.warehouse, "SELECT max(trade_date)::VARCHAR FROM prices "
                  "WHERE symbol = '^HSI'") == [("2026-08-26",)]  # published all the same
     summary = artifacts_of(state)["hkpipe-daily-summary"]
     assert "FAILED **freshness:^HSI**" in summary.data
 
 
 def test_failed_fetch_fails_the_flow_after_retries_and_publishes_nothing(
-        built_settings, flows_module, monkeypatch):
+        august_settings, flows_module, monkeypatch):
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake)
     fake.fail("HSTECH.HK", *[("status", 503, {}, b"unavailable")] * 20)
-    env_for(built_settings, monkeypatch)
+    env_for(august_settings, monkeypatch)
     # the flow retries by the library's one rule: HKPIPE_YAHOO_ATTEMPTS tries; no waiting
     monkeypatch.setenv("HKPIPE_YAHOO_ATTEMPTS", "4")
     from hkpipe.ingest import fetch as ingest_fetch
     monkeypatch.setattr(ingest_fetch, "BACKOFF", 0.0)
-    before = checksums(built_settings.warehouse)
+    before = checksums(august_settings.warehouse)
     with pytest.raises(Exception, match="server error HTTP 503"):
         flows_module.daily_refresh(write_report=False, source="yahoo", universe=False)
     hstech_chart_calls = [c for c in fake.calls if c.endswith("/chart/HSTECH.HK")]
     assert len(hstech_chart_calls) >= 4 * 2  # 4 tries, each asked twice by yfinance
-    assert checksums(built_settings.warehouse) == before
+    assert checksums(august_settings.warehouse) == before
 
 
-def test_backfill_flow_takes_a_date_range(built_settings, flows_module, monkeypatch):
+def test_backfill_flow_takes_a_date_range(august_settings, flows_module, monkeypatch):
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
-    env_for(built_settings, monkeypatch)
+    env_for(august_settings, monkeypatch)
     flows_module.backfill(start=date(2026, 8, 24), end=date(2026, 8, 26), source="yahoo")
-    days = query(built_settings.warehouse, "SELECT trade_date::VARCHAR FROM prices WHERE "
+    days = query(august_settings.warehouse, "SELECT trade_date::VARCHAR FROM prices WHERE "
                  "symbol = '^HSI' AND source = 'yahoo' ORDER BY 1")
     assert days == [("2026-08-24",), ("2026-08-25",), ("2026-08-26",)]
 
 
-def test_live_flow_fetches_both_sources_with_one_hkex_token(built_settings, flows_module,
+def test_live_flow_fetches_both_sources_with_one_hkex_token(august_settings, flows_module,
                                                             monkeypatch):
     yahoo = FakeYahoo().install(monkeypatch)
     serve_normal(yahoo, until="2026-08-21")
@@ -175,7 +178,7 @@ def test_live_flow_fetches_both_sources_with_one_hkex_token(built_settings, flow
         service.serve(".HSTECH", snapshot_bars(SEEDS / "prices" / "HSTECH.csv", "2024-11-01"))
         service.serve(".HKEXT100", BASE)
         service.fail(".HSI", *[("html",)] * 2)  # refused; Yahoo serves every ^HSI session
-        env_for(built_settings, monkeypatch)
+        env_for(august_settings, monkeypatch)
         monkeypatch.setenv("HKPIPE_NOW", "2026-08-21T10:00:00Z")
         # Published; then the check fails on what the sources lack: HSTECH after 2024-11-13
         # and HKEX Tech 100 after its base day are in neither stand-in.
@@ -186,14 +189,14 @@ def test_live_flow_fetches_both_sources_with_one_hkex_token(built_settings, flow
         service.stop()
     # one token page for the run (three HKEX tasks), plus one fresh token for the refusal
     assert service.token_pages == 2
-    sources = query(built_settings.warehouse, "SELECT source, symbol FROM price_observations "
+    sources = query(august_settings.warehouse, "SELECT source, symbol FROM price_observations "
                     "WHERE source IN ('hkex', 'yahoo') GROUP BY ALL ORDER BY ALL")
     assert sources == [("hkex", "HKEXT100"), ("hkex", "HSTECH.HK"), ("yahoo", "HSTECH.HK"),
                        ("yahoo", "^HSI")]
 
 
 def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_batches(
-        built_settings, flows_module, monkeypatch):
+        august_settings, flows_module, monkeypatch):
     from dataclasses import replace
 
     from prefect.client.orchestration import get_client
@@ -206,8 +209,8 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
 
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
-    env_for(built_settings, monkeypatch)
-    listings = ingest_plan.listed(replace(built_settings, now=NOW))
+    env_for(august_settings, monkeypatch)
+    listings = ingest_plan.listed(replace(august_settings, now=NOW))
     mine = listings.head(60)
     failed = mine["stock_code"].iloc[7]
     for code in mine["stock_code"]:
@@ -234,12 +237,12 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
     # every request under Prefect's global rate limit: the 60 stocks' and the 2 indexes'
     assert asked == ["hkpipe-yahoo"] * (60 + 2)
     assert not flows_module.PrefectRateLimit._all["yahoo"].missing
-    assert query(built_settings.warehouse, "SELECT count(DISTINCT stock_code), count(*) FROM "
+    assert query(august_settings.warehouse, "SELECT count(DISTINCT stock_code), count(*) FROM "
                  "stock_prices WHERE source = 'yahoo'") == [(59, 59 * 5)]
-    assert query(built_settings.warehouse, "SELECT stock_code, reason, command FROM "
+    assert query(august_settings.warehouse, "SELECT stock_code, reason, command FROM "
                  "load_failures") == [(failed, "not_found", "flow:daily_refresh")]
     # one build for the whole run: the stocks, their failures and the verdicts share its id
-    runs = query(built_settings.warehouse, "SELECT DISTINCT run_id FROM load_failures UNION "
+    runs = query(august_settings.warehouse, "SELECT DISTINCT run_id FROM load_failures UNION "
                  "SELECT DISTINCT run_id FROM load_runs WHERE command = 'flow:daily_refresh' "
                  "UNION SELECT DISTINCT run_id FROM claim_results WHERE command = "
                  "'flow:daily_refresh'")
@@ -270,7 +273,7 @@ def test_pipeline_does_not_import_prefect():
         assert "prefect" not in path.read_text(), path
 
 
-def test_daily_flow_without_a_global_rate_limit_uses_its_own(built_settings, flows_module,
+def test_daily_flow_without_a_global_rate_limit_uses_its_own(august_settings, flows_module,
                                                              monkeypatch):
     # The default deployment: no `hkpipe-yahoo` limit on the server. The fetch threads have
     # no Prefect run context, yet the universe is fetched under the in-process limit and the
@@ -283,8 +286,8 @@ def test_daily_flow_without_a_global_rate_limit_uses_its_own(built_settings, flo
 
     fake = FakeYahoo().install(monkeypatch)
     serve_normal(fake, tech_until="2026-08-28")
-    env_for(built_settings, monkeypatch)
-    mine = ingest_plan.listed(replace(built_settings, now=NOW)).head(12)
+    env_for(august_settings, monkeypatch)
+    mine = ingest_plan.listed(replace(august_settings, now=NOW)).head(12)
     for code in mine["stock_code"]:
         fake.serve(sources.stock_symbol(code), five_sessions(code))
     monkeypatch.setattr(ingest_plan, "listed", lambda s: mine)
@@ -301,5 +304,5 @@ def test_daily_flow_without_a_global_rate_limit_uses_its_own(built_settings, flo
         flows_module.daily_refresh(write_report=False, source="yahoo")
     limiter = flows_module.PrefectRateLimit._all["yahoo"]
     assert limiter.missing and limiter.told
-    assert query(built_settings.warehouse, "SELECT count(DISTINCT stock_code) FROM stock_prices "
+    assert query(august_settings.warehouse, "SELECT count(DISTINCT stock_code) FROM stock_prices "
                  "WHERE source = 'yahoo'") == [(12,)]
