@@ -12,7 +12,7 @@ and imports exactly as a user's command does.
 Groups: main (gate, main job), incremental, market, sources, stocks (the bundled stock prices of
 issue 11), universe (the listed-universe refresh of issue 12, against local stand-ins),
 orchestration, dbt (needs main), setup (cold installs from PyPI: the one figure that needs the
-network).
+network), ipo (check and report with issue 20's IPO views against the code before them).
 """
 
 from __future__ import annotations
@@ -41,9 +41,13 @@ GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
          "run_vs_dbt": 1.5, "check_cached_vs_dbt": 0.5, "setup_vs_pip": 0.5,
          "check_two_sources_vs_one": 1.15, "stocks_cold_run_vs_without": 1.5,
          "stocks_load_vs_bulk": 3.0, "stocks_peak_rss_gib": 1.5,
-         "universe_refresh_800_vs_2": 10.0, "universe_check_vs_index_check": 1.5}
+         "universe_refresh_800_vs_2": 10.0, "universe_check_vs_index_check": 1.5,
+         "ipo_views_vs_base_check": 1.3}
 GROUPS = ("main", "incremental", "market", "sources", "stocks", "universe", "orchestration",
-          "dbt", "setup")
+          "dbt", "setup", "ipo")
+# The last commit before issue 20's IPO views (ipo_bhar, new_economy_ipo_index, delistings in
+# the returns): group ipo runs its code beside this checkout's on the same bundled data.
+IPO_VIEWS_BASE = "d697e6b"
 SETUP_RUNS = int(os.environ.get("HKPIPE_BENCH_SETUP_RUNS", "3"))
 FLOOR_IMPORTS = "import pandas, duckdb, great_expectations"  # what `hkpipe check` imports
 # Run in a new interpreter, so RUSAGE_CHILDREN's peak is the one command's (argv) alone.
@@ -145,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_dbt(seconds, ratios, say)
     if "setup" in groups:
         measure_setup(seconds, ratios, inputs, say)
+    if "ipo" in groups:
+        measure_ipo_views(seconds, ratios, inputs, say)
 
     results["met"] = {k: ratios[k] <= GOALS[k] for k in GOALS if k in ratios}
     out.write_text(json.dumps(results, indent=2) + "\n")
@@ -259,6 +265,42 @@ def measure_two_sources(base: Path, seconds: dict, ratios: dict, inputs: dict, s
     say(f"check, two sources per index / one: {two['check_two_sources_s']:.2f} s / "
         f"{two['check_one_source_s']:.2f} s: ratio {ratios['check_two_sources_vs_one']:.2f} "
         f"(goal <= {GOALS['check_two_sources_vs_one']})")
+
+
+def measure_ipo_views(seconds: dict, ratios: dict, inputs: dict, say) -> None:
+    """Issue 20: `check` then `report` on the bundled data with the new IPO views, against the
+    same two commands of the code before them (IPO_VIEWS_BASE, extracted from git), each on a
+    warehouse its own code built from the same seeds, so each reads views it already applied."""
+    old = WORK / "ipo_base"
+    old.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", IPO_VIEWS_BASE, "hkpipe",
+                              "sql", "templates", "expectations", "pyproject.toml"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    seeds = {"HKPIPE_SEEDS": str(ROOT / "seeds")}  # the tree has no seeds: use the same ones
+    trees = {"with": (ROOT, {}), "without": (old, seeds)}
+    for name, (tree, extra) in trees.items():
+        timed(hkpipe("run", "--source", "snapshot", "--warehouse",
+                     str(WORK / f"ipo_{name}.duckdb")), cwd=tree, extra_env=extra)
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    for i in range(RUNS):  # interleaved, so drift in machine load hits both alike
+        for name, (tree, extra) in trees.items():
+            wh = str(WORK / f"ipo_{name}.duckdb")
+            times[name].append(
+                timed(hkpipe("check", "--warehouse", wh), cwd=tree, extra_env=extra)
+                + timed(hkpipe("report", "--warehouse", wh, "--out",
+                               str(WORK / f"ipo_report_{name}{i}")), cwd=tree, extra_env=extra))
+    seconds.update(check_report_ipo_views=median(times["with"]),
+                   check_report_ipo_base=median(times["without"]))
+    ratios["ipo_views_vs_base_check"] = round(seconds["check_report_ipo_views"]
+                                              / seconds["check_report_ipo_base"], 3)
+    inputs["ipo_views_vs_base_check"] = {
+        "base": IPO_VIEWS_BASE,
+        "how": "hkpipe check then hkpipe report (with Data Docs), each on a warehouse built by "
+               "its own code from the bundled seeds; this checkout against the code at base"}
+    say(f"check + report, IPO views / before them: {seconds['check_report_ipo_views']:.2f} s / "
+        f"{seconds['check_report_ipo_base']:.2f} s: ratio "
+        f"{ratios['ipo_views_vs_base_check']:.2f} (goal <= {GOALS['ipo_views_vs_base_check']})")
 
 
 def seeds_without_stocks() -> Path:

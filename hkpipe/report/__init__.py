@@ -9,11 +9,13 @@ takes the claim results and checks it renders, whether they were just computed o
 from ``claim_results``.
 
 Two sections are not an article's: IPO performance (``_ipo_section``), the cohort table, its
-two charts, the best and worst listings by one-year excess over the HSI, and what the IPO data
-covers and lacks, each from its own query in ``sql/report/ipo_*.sql`` over the ``ipo_*`` views;
-and the data's last year (``_latest_year_section``: listings by month and route, funds raised,
-demand against debut, what is missing), from ``sql/report/latest_year_*.sql``, whose year is
-the one of the data's end (``listings_data_end()``).
+two charts, the best and worst listings by one-year excess over the HSI, what the IPO data
+covers and lacks, the computed new-economy IPO index beside the HSI and HSTECH, the BHAR tables
+with their bootstrap intervals (``hkpipe.ipo_stats``) and what counting delistings changes, each
+from its own query in ``sql/report/ipo_*.sql`` over the ``ipo_*`` views; and the data's last
+year (``_latest_year_section``: listings by month and route, funds raised, demand against
+debut, what is missing), from ``sql/report/latest_year_*.sql``, whose year is the one of the
+data's end (``listings_data_end()``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .. import sqlfiles
+from .. import ipo_stats, sqlfiles
 from ..checks import quality
 from ..seeds import TIERS
 from ..settings import PROJECT_ROOT
@@ -54,6 +56,20 @@ IPO_CHARTS = [
      "y": "median_excess_vs_hsi_250s", "n": "excess_250s_n",
      "ylabel": "median excess over the HSI, points (n: listings with one)"},
 ]
+IPO_INDEX_CHART = {"name": "new_economy_ipo_index", "kind": "lines",
+     "title": "New-economy IPO index (computed by hkpipe) against the HSI and HSTECH, "
+              "1,000 on its first day",
+     "query": "ipo_index_levels", "x": "trade_date",
+     "lines": {"level": "new-economy IPO index (computed by hkpipe; gaps: too few members)",
+               "hsi_level": "HSI (price index)", "hstech_level": "HSTECH (price index)"},
+     "ylabel": "level, first day = 1,000"}
+# The BHAR tables: the horizon of the year table, the benchmark of both, and the horizons of
+# the route-by-horizon table (ipo_bhar has them all; the report shows these).
+BHAR_YEAR_HORIZON = "250s"
+BHAR_BENCHMARK = "^HSI"
+BHAR_COLUMNS = ["cohort_value", "benchmark", "n", "delisted_n", "mean_bhar", "ci_low",
+                "ci_high", "median_bhar", "wealth_relative", "share_beating",
+                "t_skew_adjusted"]
 
 
 @dataclass
@@ -144,6 +160,7 @@ def _ipo_section(con: duckdb.DuckDBPyConnection, out_dir: Path, report: Report) 
     listings = int(coverage["listings"].sum())
     columns = [c for c in ranked.columns if c not in ("side", "ranked_of")]
     totals = cohorts[cohorts["tier"] == IPO_TOTAL_TIER]
+    bhar = ipo_stats.bhar_table(con) if listings else None
     return {
         "listings": listings,
         "total_tier": IPO_TOTAL_TIER,
@@ -163,6 +180,37 @@ def _ipo_section(con: duckdb.DuckDBPyConnection, out_dir: Path, report: Report) 
         "debut_reasons": _table(reasons, missing=MISSING),
         "one_year": _table(_frame(con, "ipo_one_year_coverage"), missing=MISSING),
         "stock_sources": _table(_days(_frame(con, "ipo_stock_sources")), missing=MISSING),
+        **(_bhar_section(con, bhar, out_dir, report) if listings else {}),
+    }
+
+
+def _bhar_section(con: duckdb.DuckDBPyConnection, bhar: pd.DataFrame, out_dir: Path,
+                  report: Report) -> dict:
+    """The BHAR by year (with intervals), route by horizon, what counting delistings changes
+    and the index summary."""
+    year = bhar[bhar["cohort"].isin(["all", "year"]) & (bhar["horizon"] == BHAR_YEAR_HORIZON)]
+    route = bhar[(bhar["cohort"] == "route") & (bhar["benchmark"] == BHAR_BENCHMARK)]
+    cells = {}
+    for r in route.itertuples(index=False):
+        cells.setdefault(r.cohort_value, {})[r.horizon] = (
+            f"n={r.n}" if not r.estimated else
+            f"{fmt(r.mean_bhar, 1)} [{fmt(r.ci_low, 1)}, {fmt(r.ci_high, 1)}] n={r.n}")
+    horizons = list(dict.fromkeys(route.sort_values("horizon_order")["horizon"]))
+    by_route = pd.DataFrame([{"route": k, **{h: v.get(h, "n=0") for h in horizons}}
+                             for k, v in sorted(cells.items())])
+    summary = _frame(con, "ipo_index_summary").iloc[0].to_dict()
+    return {
+        "index_chart": _chart(con, IPO_INDEX_CHART, IPO_CHART_KINDS, "ipo", out_dir, report),
+        "bhar_horizon": BHAR_YEAR_HORIZON,
+        "bhar_benchmark": BHAR_BENCHMARK,
+        "bhar_min_n": int(bhar["min_n"].iloc[0]),
+        "bhar_seed": ipo_stats.BOOTSTRAP_SEED,
+        "bhar_draws": ipo_stats.BOOTSTRAP_DRAWS,
+        "bhar_by_year": _table(year[BHAR_COLUMNS], missing=MISSING),
+        "bhar_by_route": _table(by_route, missing=MISSING),
+        "survivorship": _table(_frame(con, "ipo_survivorship"), missing=MISSING),
+        "index": {k: (v.date().isoformat() if isinstance(v, pd.Timestamp) else v)
+                  for k, v in summary.items()},
     }
 
 
@@ -373,11 +421,26 @@ def chart_grouped_bars(con, spec: dict, path: Path) -> None:
     _save(fig, ax, spec, path)
 
 
+def chart_lines(con, spec: dict, path: Path) -> None:
+    """A line per column of ``lines`` (column -> label) over the dates in ``x``; a NULL value
+    is a gap in its line, not a point at zero."""
+    import matplotlib.pyplot as plt
+
+    frame = _frame(con, spec["query"], spec.get("params"))
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    for column, label in spec["lines"].items():
+        ax.plot(pd.to_datetime(frame[spec["x"]]), pd.to_numeric(frame[column]), label=label,
+                linewidth=1)
+    ax.set_ylabel(spec["ylabel"])
+    ax.legend(fontsize=8)
+    _save(fig, ax, spec, path)
+
+
 # the kinds an article's metadata may name (hkpipe.articles.CHART_KINDS)
 CHARTS = {"bars": chart_bars, "stacked_bars_with_line": chart_stacked_bars_with_line,
           "lines_with_points": chart_lines_with_points}
 # the kinds the report's own sections use
-IPO_CHART_KINDS = {"grouped_bars": chart_grouped_bars}
+IPO_CHART_KINDS = {"grouped_bars": chart_grouped_bars, "lines": chart_lines}
 
 
 # --- Data Docs -------------------------------------------------------------------------------

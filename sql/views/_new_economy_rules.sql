@@ -73,3 +73,33 @@ CREATE OR REPLACE MACRO listing_route(markers, sourced_route) AS
         ELSE 'conventional'
     END;
 COMMENT ON MACRO listing_route IS 'A listing''s route, first that applies: 18A (B marker), 18C (P marker, or the sourced route says 18C), WVR (W marker), secondary (S marker), A+H (only where the sourced route says so), conventional. markers as in new_economy_listings, sourced_route as in ipo_demand.route (NULL where no source gives one).';
+
+-- listing_regime(listing_date): the IPO regime a listing came under, by its listing date: the
+-- 2018-04-30 listing reform, FINI settlement (T+2) from 2023-11-22, and the pricing and
+-- allocation changes in force from 2025-08-04 (sources in README). Both later rules apply by
+-- prospectus or filing date, so the listing date is a proxy that can misplace a listing by the
+-- few days between prospectus and listing.
+CREATE OR REPLACE MACRO listing_regime(listing_date) AS
+    CASE
+        WHEN listing_date >= DATE '2025-08-04' THEN '2025-08-04 pricing and allocation'
+        WHEN listing_date >= DATE '2023-11-22' THEN '2023-11-22 FINI'
+        WHEN listing_date >= DATE '2018-04-30' THEN '2018-04-30 reform'
+        ELSE 'before the reform'
+    END;
+COMMENT ON MACRO listing_regime IS 'The regime of a listing by its listing date: 2018-04-30 reform, 2023-11-22 FINI, 2025-08-04 pricing and allocation (before the reform otherwise); the later rules apply by prospectus or filing date, so the listing date is a proxy.';
+
+-- bhar_min_n(): the fewest listings a cohort cell needs before ipo_bhar shows estimates; below
+-- it a cell shows N only (a mean of a handful of skewed IPO returns says little).
+CREATE OR REPLACE MACRO bhar_min_n() AS 10;
+COMMENT ON MACRO bhar_min_n IS 'Minimum listings in an ipo_bhar cell for its estimates (mean, median, wealth relative, share beating, t, interval) to be shown; below it the cell shows N only.';
+
+-- ipo_index_min_members(): the fewest members that must have traded on a day for
+-- new_economy_ipo_index to show its level (fewer: a gap). An equal-weighted mean of fewer
+-- stocks is a story about one or two companies, not a group.
+CREATE OR REPLACE MACRO ipo_index_min_members() AS 5;
+COMMENT ON MACRO ipo_index_min_members IS 'Fewest members that traded on a day for new_economy_ipo_index to show that day''s level; fewer is a gap (level NULL, chained_level still kept).';
+
+-- ipo_index_holding_sessions(): how many XHKG sessions after its first close a listing stays
+-- in new_economy_ipo_index (unless it delists or its series ends first).
+CREATE OR REPLACE MACRO ipo_index_holding_sessions() AS 500;
+COMMENT ON MACRO ipo_index_holding_sessions IS 'XHKG sessions a listing is held in new_economy_ipo_index after its first close (fewer if it delists or its series ends).';

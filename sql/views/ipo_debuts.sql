@@ -8,9 +8,12 @@
 -- number.
 CREATE OR REPLACE VIEW ipo_debuts AS
 WITH listings AS (
+    -- the route from HKEX's name markers and, where the compilation gives one, its sourced
+    -- route (ipo_demand.route: A+H, and 18C issuers without a P marker)
     SELECT l.stock_code, l.listing_date, l.delisting_date, l.name_en, l.tier, l.board,
-           s.session AS first_session
+           listing_route(l.markers, d.route) AS route, s.session AS first_session
     FROM new_economy_listings AS l
+    LEFT JOIN ipo_demand AS d USING (stock_code, listing_date)
     ASOF LEFT JOIN trading_sessions AS s ON s.session >= l.listing_date
 ),
 
@@ -55,7 +58,7 @@ joined AS (
 
 final AS (
     SELECT
-        stock_code, listing_date, delisting_date, name_en, tier, board, first_session,
+        stock_code, listing_date, delisting_date, name_en, tier, board, route, first_session,
         offer_price, funds_raised_hkd, first_close, price_basis, first_close_source,
         CASE
             WHEN offer_price IS NULL OR first_close IS NULL OR price_basis <> 'unadjusted'
@@ -103,3 +106,4 @@ COMMENT ON COLUMN ipo_debuts.price_basis IS 'Basis of first_close (unadjusted: a
 COMMENT ON COLUMN ipo_debuts.first_close_source IS 'The vendor of first_close.';
 COMMENT ON COLUMN ipo_debuts.debut_return IS 'first_close / offer_price - 1, percent; NULL unless first_close is a trusted as-traded price.';
 COMMENT ON COLUMN ipo_debuts.debut_note IS 'The measurement in words, or why debut_return is NULL.';
+COMMENT ON COLUMN ipo_debuts.route IS 'Listing route by listing_route(markers, sourced route): 18A, 18C, WVR, secondary, A+H or conventional.';

@@ -7,7 +7,13 @@
 -- the best by stock_return_rank is used (adjusted for dividends and splits first, HKEX's
 -- as-traded closes last), then the one reaching furthest; return_basis says what it measures. A stock with no row on a horizon's session (suspended) takes its
 -- last close on or before it, and the row says it is stale. A horizon after the vendor's last
--- day, or on or after the delisting date, is not reached: NULL with the reason. A window that
+-- day is not reached: NULL with the reason.
+-- Delistings (survivorship-free, as the long-run IPO literature measures): a listing delisted
+-- on or before its horizon session earns its return up to its last traded close, then the
+-- benchmark's return from that day to the horizon session (the HSI's in
+-- return_from_first_close and excess_vs_hsi, HSTECH's in excess_vs_hstech); delisted_in_window
+-- and note say so. The old reading, NULL after a delisting, is kept in the *_listed_only
+-- columns for comparison. A window that
 -- holds a daily move beyond +/-80% (stock_large_moves) is not computed: NULL with the jump.
 -- From the offer: (1 + debut) * (1 + return from the first close) - 1, so a vendor's later
 -- adjustment never enters it; NULL where debut_return is NULL.
@@ -52,8 +58,11 @@ targets AS (
 reached AS (
     SELECT
         *,
+        -- vendor_end, not the delisting, bounds every listing alike: a delisted listing gets
+        -- no horizon its surviving peers of the same data could not reach
+        horizon_date IS NOT NULL AND horizon_date <= vendor_end AS is_reached,
         horizon_date IS NOT NULL AND horizon_date <= vendor_end
-            AND (delisting_date IS NULL OR horizon_date < delisting_date) AS is_reached
+            AND delisting_date IS NOT NULL AND horizon_date >= delisting_date AS delisted_in_window
     FROM targets
 ),
 
@@ -91,6 +100,7 @@ benchmarks AS (
         c.*,
         hsi0.close AS hsi_first, hsi1.close AS hsi_close,
         tech0.close AS hstech_first, tech1.close AS hstech_close,
+        hsi_x.close AS hsi_at_exit, tech_x.close AS hstech_at_exit,
         j.jump_date, j.jump_pct
     FROM closes AS c
     LEFT JOIN jumps AS j
@@ -100,16 +110,34 @@ benchmarks AS (
     LEFT JOIN prices AS hsi1 ON hsi1.symbol = '^HSI' AND hsi1.trade_date = c.horizon_date
     LEFT JOIN prices AS tech0 ON tech0.symbol = 'HSTECH.HK' AND tech0.trade_date = c.first_session
     LEFT JOIN prices AS tech1 ON tech1.symbol = 'HSTECH.HK' AND tech1.trade_date = c.horizon_date
+    -- the benchmarks on the last traded close of a delisted listing (where the hold switches)
+    LEFT JOIN prices AS hsi_x
+        ON c.delisted_in_window AND hsi_x.symbol = '^HSI' AND hsi_x.trade_date = c.close_date
+    LEFT JOIN prices AS tech_x
+        ON c.delisted_in_window AND tech_x.symbol = 'HSTECH.HK'
+       AND tech_x.trade_date = c.close_date
 ),
 
 returns AS (
     SELECT
         *,
         CASE WHEN is_reached AND jump_date IS NULL
-             THEN (horizon_close / series_first_close - 1) * 100 END AS return_from_first_close,
+             THEN horizon_close / series_first_close END                 AS stock_growth,
+        CASE WHEN delisted_in_window THEN hsi_close / hsi_at_exit ELSE 1 END AS hsi_tail,
+        CASE WHEN delisted_in_window THEN hstech_close / hstech_at_exit ELSE 1 END AS hstech_tail,
         CASE WHEN is_reached THEN (hsi_close / hsi_first - 1) * 100 END AS hsi_return,
         CASE WHEN is_reached THEN (hstech_close / hstech_first - 1) * 100 END AS hstech_return
     FROM benchmarks
+),
+
+held AS (
+    SELECT
+        *,
+        (stock_growth * hsi_tail - 1) * 100                              AS return_from_first_close,
+        (stock_growth * hstech_tail - 1) * 100                           AS return_hstech_filled,
+        CASE WHEN NOT delisted_in_window THEN (stock_growth - 1) * 100 END
+                                                                         AS return_listed_only
+    FROM returns
 ),
 
 final AS (
@@ -129,13 +157,14 @@ final AS (
         hsi_return,
         hstech_return,
         return_from_first_close - hsi_return                      AS excess_vs_hsi,
-        return_from_first_close - hstech_return                   AS excess_vs_hstech,
-        is_reached AND close_date < horizon_date                  AS stale,
+        return_hstech_filled - hstech_return                      AS excess_vs_hstech,
+        return_listed_only                                        AS return_from_first_close_listed_only,
+        return_listed_only - hsi_return                           AS excess_vs_hsi_listed_only,
+        return_listed_only - hstech_return                        AS excess_vs_hstech_listed_only,
+        coalesce(delisted_in_window, false)                       AS delisted_in_window,
+        is_reached AND NOT delisted_in_window AND close_date < horizon_date AS stale,
         CASE
             WHEN horizon_date IS NULL THEN 'horizon beyond the calendar'
-            WHEN delisting_date IS NOT NULL AND horizon_date >= delisting_date
-                THEN format('delisted {} before the horizon session {}', delisting_date,
-                            horizon_date)
             WHEN horizon_date > vendor_end
                 THEN format('not reached: {} data ends {}, the horizon session is {}',
                             series_source, vendor_end, horizon_date)
@@ -143,11 +172,15 @@ final AS (
                 THEN format('not computed: {} moved {:+.1f}% on {}, a jump that may be a '
                             'share consolidation or split the vendor did not adjust for',
                             series_source, jump_pct, jump_date)
+            WHEN delisted_in_window
+                THEN format('delisted {}: its return to the last traded close {} on {}, then '
+                            'the benchmark''s to the horizon session {}', delisting_date,
+                            horizon_close, close_date, horizon_date)
             WHEN close_date < horizon_date
                 THEN format('stale: no trade on {}, last close {} on {}', horizon_date,
                             horizon_close, close_date)
         END                                                       AS note
-    FROM returns
+    FROM held
 )
 
 SELECT * FROM final ORDER BY listing_date, stock_code, horizon_order;
@@ -162,11 +195,15 @@ COMMENT ON COLUMN ipo_horizon_returns.series_source IS 'The vendor whose series 
 COMMENT ON COLUMN ipo_horizon_returns.return_basis IS 'total return or price return (see stock_return_basis).';
 COMMENT ON COLUMN ipo_horizon_returns.close_date IS 'Day of the close used: the horizon session, or the last trade before it (stale).';
 COMMENT ON COLUMN ipo_horizon_returns.close IS 'That close, coalesce(adj_close, close).';
-COMMENT ON COLUMN ipo_horizon_returns.return_from_first_close IS 'close against the series'' close on session 0, percent.';
+COMMENT ON COLUMN ipo_horizon_returns.return_from_first_close IS 'close against the series'' close on session 0, percent; for a listing delisted before the horizon, its return to its last traded close chained with the HSI''s from then to the horizon session (survivorship-free).';
+COMMENT ON COLUMN ipo_horizon_returns.return_from_first_close_listed_only IS 'The old reading: return_from_first_close, but NULL where the listing delisted before the horizon (survivors only).';
+COMMENT ON COLUMN ipo_horizon_returns.excess_vs_hsi_listed_only IS 'return_from_first_close_listed_only - hsi_return, points (survivors only).';
+COMMENT ON COLUMN ipo_horizon_returns.excess_vs_hstech_listed_only IS 'return_from_first_close_listed_only - hstech_return, points (survivors only).';
+COMMENT ON COLUMN ipo_horizon_returns.delisted_in_window IS 'The listing delisted on or before the horizon session: its return runs to its last traded close, then the benchmark''s (see note).';
 COMMENT ON COLUMN ipo_horizon_returns.return_from_offer IS '(1 + debut) * (1 + return_from_first_close) - 1, percent; NULL where debut_return is.';
 COMMENT ON COLUMN ipo_horizon_returns.hsi_return IS 'The HSI''s close-to-close return over the same sessions, percent.';
 COMMENT ON COLUMN ipo_horizon_returns.hstech_return IS 'HSTECH''s over the same sessions, percent; NULL where the index has no close.';
 COMMENT ON COLUMN ipo_horizon_returns.excess_vs_hsi IS 'return_from_first_close - hsi_return, points.';
-COMMENT ON COLUMN ipo_horizon_returns.excess_vs_hstech IS 'return_from_first_close - hstech_return, points.';
+COMMENT ON COLUMN ipo_horizon_returns.excess_vs_hstech IS 'return_from_first_close - hstech_return, points; for a delisted listing the hold after its last close earns HSTECH, not the HSI.';
 COMMENT ON COLUMN ipo_horizon_returns.stale IS 'The stock did not trade on the horizon session; its last close before it was used.';
 COMMENT ON COLUMN ipo_horizon_returns.note IS 'Why a return is NULL (not reached, delisted, a jump) or that it is stale.';

@@ -1,7 +1,9 @@
 -- One row per curated listing: offer facts, first close and debut, and returns at 20, 60,
 -- 120, 250 and 500 sessions and at the latest session, against the HSI and HSTECH (percent;
 -- 2.5 means +2.5%). The rules are in ipo_debuts (which close is a trusted debut) and
--- ipo_horizon_returns (which series, stale and unreached horizons); this view lays them out.
+-- ipo_horizon_returns (which series, stale and unreached horizons, delistings); this view lays
+-- them out. The returns are survivorship-free (a delisted listing holds the benchmark after its
+-- last close); the *_listed_only columns keep the survivors-only reading.
 -- Column names are an interface: analysts and CI query them.
 CREATE OR REPLACE VIEW ipo_performance AS
 WITH wide AS (
@@ -52,6 +54,34 @@ WITH wide AS (
         max(hstech_return) FILTER (WHERE horizon = 'latest') AS hstech_return_latest,
         max(excess_vs_hsi) FILTER (WHERE horizon = 'latest') AS excess_vs_hsi_latest,
         max(excess_vs_hstech) FILTER (WHERE horizon = 'latest') AS excess_vs_hstech_latest,
+        max(return_from_first_close_listed_only) FILTER (WHERE horizon = '20s')
+            AS return_from_first_close_listed_only_20s,
+        max(excess_vs_hsi_listed_only) FILTER (WHERE horizon = '20s') AS excess_vs_hsi_listed_only_20s,
+        max(excess_vs_hstech_listed_only) FILTER (WHERE horizon = '20s')
+            AS excess_vs_hstech_listed_only_20s,
+        max(return_from_first_close_listed_only) FILTER (WHERE horizon = '60s')
+            AS return_from_first_close_listed_only_60s,
+        max(excess_vs_hsi_listed_only) FILTER (WHERE horizon = '60s') AS excess_vs_hsi_listed_only_60s,
+        max(excess_vs_hstech_listed_only) FILTER (WHERE horizon = '60s')
+            AS excess_vs_hstech_listed_only_60s,
+        max(return_from_first_close_listed_only) FILTER (WHERE horizon = '120s')
+            AS return_from_first_close_listed_only_120s,
+        max(excess_vs_hsi_listed_only) FILTER (WHERE horizon = '120s') AS excess_vs_hsi_listed_only_120s,
+        max(excess_vs_hstech_listed_only) FILTER (WHERE horizon = '120s')
+            AS excess_vs_hstech_listed_only_120s,
+        max(return_from_first_close_listed_only) FILTER (WHERE horizon = '250s')
+            AS return_from_first_close_listed_only_250s,
+        max(excess_vs_hsi_listed_only) FILTER (WHERE horizon = '250s') AS excess_vs_hsi_listed_only_250s,
+        max(excess_vs_hstech_listed_only) FILTER (WHERE horizon = '250s')
+            AS excess_vs_hstech_listed_only_250s,
+        max(return_from_first_close_listed_only) FILTER (WHERE horizon = '500s')
+            AS return_from_first_close_listed_only_500s,
+        max(excess_vs_hsi_listed_only) FILTER (WHERE horizon = '500s') AS excess_vs_hsi_listed_only_500s,
+        max(excess_vs_hstech_listed_only) FILTER (WHERE horizon = '500s')
+            AS excess_vs_hstech_listed_only_500s,
+        bool_or(delisted_in_window)                                   AS delisted_in_window,
+        string_agg(horizon || ': ' || note, '; ' ORDER BY horizon_order)
+            FILTER (WHERE delisted_in_window) AS delisting_note,
         string_agg(horizon || ': ' || note, '; ' ORDER BY horizon_order)
             FILTER (WHERE stale) AS stale_note
     FROM ipo_horizon_returns
@@ -121,6 +151,7 @@ final AS (
         d.name_en,
         d.tier,
         d.board,
+        d.route,
         d.delisting_date,
         d.offer_price,
         d.funds_raised_hkd,
@@ -132,10 +163,13 @@ final AS (
         d.debut_note,
         w.series_source,
         w.return_basis,
-        w.* EXCLUDE (stock_code, listing_date, series_source, return_basis, stale_note),
+        w.* EXCLUDE (stock_code, listing_date, series_source, return_basis, delisted_in_window,
+                    delisting_note, stale_note),
         w.return_from_offer_latest < 0 AS below_offer_now,
         c.coverage,
         c.coverage_note,
+        coalesce(w.delisted_in_window, false)  AS delisted_in_window,
+        w.delisting_note,
         w.stale_note
     FROM ipo_debuts AS d
     LEFT JOIN wide AS w ON w.stock_code = d.stock_code AND w.listing_date = d.listing_date
@@ -167,7 +201,7 @@ COMMENT ON COLUMN ipo_performance.coverage_note IS 'What prices are stored for t
 COMMENT ON COLUMN ipo_performance.stale_note IS 'Horizons whose close is the last trade before the horizon session (suspended).';
 COMMENT ON COLUMN ipo_performance.date_20s IS 'The horizon''s XHKG session (20 sessions after session 0).';
 COMMENT ON COLUMN ipo_performance.return_from_offer_20s IS 'Return from the offer price to 20 sessions after session 0, percent.';
-COMMENT ON COLUMN ipo_performance.return_from_first_close_20s IS 'Return from the first close to 20 sessions after session 0, percent.';
+COMMENT ON COLUMN ipo_performance.return_from_first_close_20s IS 'Return from the first close to 20 sessions after session 0, percent; survivorship-free (after a delisting, the HSI).';
 COMMENT ON COLUMN ipo_performance.hsi_return_20s IS 'The HSI''s return over the same sessions, percent (20s).';
 COMMENT ON COLUMN ipo_performance.hstech_return_20s IS 'HSTECH''s return over the same sessions, percent (20s).';
 COMMENT ON COLUMN ipo_performance.excess_vs_hsi_20s IS 'return_from_first_close minus the HSI''s return, points (20s).';
@@ -207,3 +241,21 @@ COMMENT ON COLUMN ipo_performance.hsi_return_latest IS 'The HSI''s return over t
 COMMENT ON COLUMN ipo_performance.hstech_return_latest IS 'HSTECH''s return over the same sessions, percent (latest).';
 COMMENT ON COLUMN ipo_performance.excess_vs_hsi_latest IS 'return_from_first_close minus the HSI''s return, points (latest).';
 COMMENT ON COLUMN ipo_performance.excess_vs_hstech_latest IS 'return_from_first_close minus HSTECH''s return, points (latest).';
+COMMENT ON COLUMN ipo_performance.return_from_first_close_listed_only_20s IS 'return_from_first_close_20s as it read before delistings counted: NULL where the listing delisted before the horizon (survivors only).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hsi_listed_only_20s IS 'excess_vs_hsi_20s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hstech_listed_only_20s IS 'excess_vs_hstech_20s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.return_from_first_close_listed_only_60s IS 'return_from_first_close_60s as it read before delistings counted: NULL where the listing delisted before the horizon (survivors only).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hsi_listed_only_60s IS 'excess_vs_hsi_60s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hstech_listed_only_60s IS 'excess_vs_hstech_60s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.return_from_first_close_listed_only_120s IS 'return_from_first_close_120s as it read before delistings counted: NULL where the listing delisted before the horizon (survivors only).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hsi_listed_only_120s IS 'excess_vs_hsi_120s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hstech_listed_only_120s IS 'excess_vs_hstech_120s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.return_from_first_close_listed_only_250s IS 'return_from_first_close_250s as it read before delistings counted: NULL where the listing delisted before the horizon (survivors only).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hsi_listed_only_250s IS 'excess_vs_hsi_250s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hstech_listed_only_250s IS 'excess_vs_hstech_250s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.return_from_first_close_listed_only_500s IS 'return_from_first_close_500s as it read before delistings counted: NULL where the listing delisted before the horizon (survivors only).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hsi_listed_only_500s IS 'excess_vs_hsi_500s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.excess_vs_hstech_listed_only_500s IS 'excess_vs_hstech_500s, survivors only (NULL after a delisting).';
+COMMENT ON COLUMN ipo_performance.route IS 'Listing route by listing_route(markers, sourced route): 18A, 18C, WVR, secondary, A+H or conventional.';
+COMMENT ON COLUMN ipo_performance.delisted_in_window IS 'The listing delisted before at least one horizon it reached: those horizons hold the benchmark after its last traded close (delisting_note).';
+COMMENT ON COLUMN ipo_performance.delisting_note IS 'Per horizon, how a delisting entered the return: the last traded close and the benchmark after it.';

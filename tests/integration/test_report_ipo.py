@@ -207,3 +207,62 @@ def test_the_ranking_size_is_a_bound_parameter(built, monkeypatch, tmp_path):
     finally:
         con.close()
     assert len(section["best"]["rows"]) == len(section["worst"]["rows"]) == 3
+
+
+# --- issue 20: BHAR with intervals, routes, delistings, the computed index ------------------
+
+BHAR_HEADING = "### Buy-and-hold abnormal returns, delistings counted"
+
+
+def test_the_bhar_year_table_is_ipo_bhar_with_intervals(rendered):
+    warehouse, rep = rendered
+    md = rep.markdown.read_text()
+    header, rows = md_table(md, BHAR_HEADING, 0)
+    view = query(warehouse, """
+        SELECT cohort_value, benchmark, n, delisted_n, mean_bhar, median_bhar, wealth_relative,
+               share_beating, t_skew_adjusted
+        FROM ipo_bhar WHERE cohort IN ('all', 'year') AND horizon = '250s'
+        ORDER BY cohort, cohort_value, benchmark""")
+    columns = ["cohort_value", "benchmark", "n", "delisted_n", "mean_bhar", "median_bhar",
+               "wealth_relative", "share_beating", "t_skew_adjusted"]
+    assert [[r[header.index(c)] for c in columns] for r in rows] == [
+        [shown(v) for v in row] for row in view]
+    estimated = [r for r in rows if r[header.index("mean_bhar")] != "n/a"]
+    assert len(estimated) >= 6  # each year with enough listings has an interval around its mean
+    for r in estimated:
+        low, mean, high = (float(r[header.index(c)]) for c in ("ci_low", "mean_bhar", "ci_high"))
+        assert low <= mean <= high
+
+
+def test_the_route_table_and_the_delistings_table_follow_the_views(rendered):
+    warehouse, rep = rendered
+    md = rep.markdown.read_text()
+    header, rows = md_table(md, BHAR_HEADING, 1)
+    assert header == ["route", "20s", "60s", "120s", "250s", "500s"]
+    cells = {(r, h): (n, est) for r, h, n, est in query(
+        warehouse, "SELECT cohort_value, horizon, n, estimated FROM ipo_bhar WHERE cohort = "
+                   "'route' AND benchmark = '^HSI'")}
+    for row in rows:
+        for h, text in zip(header[1:], row[1:], strict=True):
+            n, est = cells[(row[0], h)]
+            assert text.endswith(f"n={n}") and (("[" in text) == est)
+    header, rows = md_table(md, BHAR_HEADING, 2)
+    lost = query(warehouse, "SELECT horizon, n - n_listed_only FROM ipo_bhar WHERE cohort = "
+                            "'all' AND benchmark = '^HSI' ORDER BY horizon_order")
+    assert [[r[0], r[header.index("lost_without_delistings")]] for r in rows] == [
+        [h, shown(n)] for h, n in lost]
+    assert "### What these figures are not" in md and "price indexes" in md
+
+
+def test_the_index_chart_is_drawn_and_labelled_as_computed(rendered):
+    warehouse, rep = rendered
+    md, html = rep.markdown.read_text(), rep.html.read_text()
+    png = rep.out_dir / "charts" / "ipo" / "new_economy_ipo_index.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "](charts/ipo/new_economy_ipo_index.png)" in md
+    assert base64.b64encode(png.read_bytes()).decode("ascii") in html
+    (first, gaps, last), = query(warehouse, "SELECT min(trade_date), count(*) FILTER (WHERE "
+                                            "is_gap), arg_max(level, trade_date) FROM "
+                                            "new_economy_ipo_index")
+    assert f"1,000 on its first day ({first})" in md and f"a gap ({gaps} of" in md
+    assert f"the index stood at {shown(last)}" in md and "computed by hkpipe" in md
