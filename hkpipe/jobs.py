@@ -432,7 +432,10 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
     con = reads.open_current(settings.warehouse)
     try:
         return outcome, report_module.build(con, outcome.articles, outcome.claims,
-                                            outcome.checks, out_dir, data_docs=data_docs)
+                                            outcome.checks, out_dir, data_docs=data_docs,
+                                            checked_on=settings.today(),
+                                            author=settings.review_author,
+                                            author_url=settings.review_author_url)
     finally:
         con.close()
 
@@ -474,15 +477,20 @@ def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list
     try:
         # the recorded verdicts, beside the ledger rows they were judged by (for the report's
         # passages, readings and notes)
+        rows = reads.claim_result_rows(con, run_id)
         recorded = [replace(r, claim=ledger.get(r.claim.key, r.claim))
-                    for r in map(claims.recorded_result, reads.claim_result_rows(con, run_id))]
+                    for r in map(claims.recorded_result, rows)]
         outcome = Outcome(run_id, settings.warehouse, checks=list(checks), claims=recorded,
                           articles=articles)
         if not outcome.claims:
             raise PipelineError(f"run {run_id} recorded no claim verdicts in "
                                 f"{settings.warehouse}; nothing to report")
+        # the ClaimReviews are dated by the check that recorded the verdicts (UTC day)
         return outcome, report_module.build(con, articles, outcome.claims, outcome.checks,
-                                            out_dir, data_docs=data_docs)
+                                            out_dir, data_docs=data_docs,
+                                            checked_on=rows[0]["checked_at"].date(),
+                                            author=settings.review_author,
+                                            author_url=settings.review_author_url)
     finally:
         con.close()
 

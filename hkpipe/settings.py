@@ -23,6 +23,9 @@
 |                       | is "now" for everything that asks: future-date rejection, GX
 |                       | parameters, the calendar horizon, freshness, the refresh plan; so a
 |                       | past day can be replayed. Audit timestamps stay wall-clock. |
+| HKPIPE_REVIEW_AUTHOR  | hkpipe (the organisation named as author of the report's ClaimReview
+|                       | JSON-LD, claims.jsonld) |
+| HKPIPE_REVIEW_AUTHOR_URL | unset (that organisation's address; left out when unset) |
 """
 
 from __future__ import annotations
@@ -105,6 +108,9 @@ class Settings:
     now: str | None = None
     max_stock_failures: float = DEFAULT_MAX_STOCK_FAILURES
     fetch_workers: int = 8
+    # who publishes the report's fact-checks (schema.org ClaimReview author, claims.jsonld)
+    review_author: str = "hkpipe"
+    review_author_url: str = ""
     # source name -> its run settings, one per live source of the registry (``sources``)
     sources: Mapping[str, SourceConfig] = field(default_factory=dict)
 
@@ -141,6 +147,8 @@ class Settings:
             now=env.get("HKPIPE_NOW") or None,
             max_stock_failures=number("HKPIPE_MAX_STOCK_FAILURES", env),
             fetch_workers=number("HKPIPE_FETCH_WORKERS", env),
+            review_author=env.get("HKPIPE_REVIEW_AUTHOR", "").strip() or "hkpipe",
+            review_author_url=review_url(env.get("HKPIPE_REVIEW_AUTHOR_URL", "")),
             sources=source_configs(env),
         )
         given = {k: (Path(v) if k.endswith(("_dir", "warehouse")) else v)
@@ -148,6 +156,19 @@ class Settings:
         settings = replace(settings, **given)
         settings.clock()  # HKPIPE_NOW (or now=) must be a time: refused here, not mid-run
         return settings
+
+
+def review_url(text: str) -> str:
+    """HKPIPE_REVIEW_AUTHOR_URL: empty, or an http(s) address (InputError, exit 2, else)."""
+    import re
+
+    from .errors import InputError
+
+    text = text.strip()
+    if text and not re.fullmatch(r"https?://\S+", text):
+        raise InputError(None, f"environment variable HKPIPE_REVIEW_AUTHOR_URL={text!r} is not "
+                         "an http(s) address; leave it unset to publish no address")
+    return text
 
 
 # Every numeric HKPIPE_* variable: (type, default, lowest, highest, what it is). Checked in one

@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import shutil
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -32,6 +33,7 @@ from .. import ipo_stats, sqlfiles
 from ..checks import quality
 from ..seeds import TIERS
 from ..settings import PROJECT_ROOT
+from . import claimreview
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 # one colour per tier, in the order of seeds.TIERS (the one list of tiers)
@@ -79,6 +81,7 @@ class Report:
     html: Path
     charts: list[Path] = field(default_factory=list)
     data_docs: Path | None = None
+    reviews: list[Path] = field(default_factory=list)  # articles/<id>/claims.jsonld
 
 
 def fmt(value, digits: int = 2) -> str:
@@ -92,9 +95,12 @@ def fmt(value, digits: int = 2) -> str:
 
 
 def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks: list,
-          out_dir: Path, *, data_docs: bool = True) -> Report:
-    """Write report.md, report.html and charts/<article>/<chart>.png (and gx/ Data Docs) into
-    ``out_dir``: one section per article in ``articles``, with its claims' ``results``."""
+          out_dir: Path, *, checked_on: date, data_docs: bool = True, author: str = "hkpipe",
+          author_url: str = "") -> Report:
+    """Write report.md, report.html, charts/<article>/<chart>.png, articles/<id>/claims.jsonld
+    (and gx/ Data Docs) into ``out_dir``: one section per article in ``articles``, with its
+    claims' ``results``, checked on ``checked_on`` and published by ``author``
+    (``claimreview``)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display; files only
@@ -108,9 +114,15 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
         tables = [{"title": t["title"], "note": t.get("note", ""),
                    **_table(_frame(con, t["query"], t.get("params")))} for t in article.tables]
         mine = [r for r in results if r.claim.article_id == article.id]
+        reviews = claimreview.reviews(article, mine, checked_on=checked_on, author=author,
+                                      author_url=author_url)
+        jsonld = claimreview.write(out_dir / "articles" / article.id / claimreview.FILE_NAME,
+                                   reviews)
+        report.reviews.append(jsonld)
         sections.append({"article": article, "claims": [_claim(r) for r in mine],
                          "changed": [r.claim.id for r in mine if r.changed],
-                         "charts": charts, "tables": tables})
+                         "charts": charts, "tables": tables, "reviews": reviews,
+                         "jsonld": jsonld.relative_to(out_dir).as_posix()})
     ipo = _ipo_section(con, out_dir, report)
     latest = _latest_year_section(con)
     if data_docs:
