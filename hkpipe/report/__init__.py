@@ -221,6 +221,7 @@ def _bhar_section(con: duckdb.DuckDBPyConnection, bhar: pd.DataFrame, out_dir: P
         "bhar_by_year": _table(year[BHAR_COLUMNS], missing=MISSING),
         "bhar_by_route": _table(by_route, missing=MISSING),
         "survivorship": _table(_frame(con, "ipo_survivorship"), missing=MISSING),
+        "demand_bands": _table(_frame(con, "ipo_demand_bands"), missing=MISSING),
         "index": {k: (v.date().isoformat() if isinstance(v, pd.Timestamp) else v)
                   for k, v in summary.items()},
     }

@@ -13,7 +13,7 @@ def test_every_ipo_query_is_one_statement_in_its_own_file():
     from hkpipe.settings import SQL_DIR
 
     files = sorted((SQL_DIR / "report").glob("ipo_*.sql"))
-    assert len(files) == 13
+    assert len(files) == 14
     con = duckdb.connect()
     try:
         for path in files:
