@@ -387,9 +387,29 @@ HKEX_SPREAD_TABLE = SeedSpec(
     rules=(_tick_bands_ordered,),
 )
 
+# as the source writes it: listed on HKEX's List of Securities of 2025-12-31, or not
+LISTED_AT_2025_12_31 = ("Y", "N", "N (not in LoS 2025-12-31)")
+
+LISTED_ISSUERS = SeedSpec(
+    file="listed_issuers.csv",
+    table="listed_issuers",
+    columns=(
+        Column("stock_code", "code5", required=True),
+        Column("short_name", required=True),
+        Column("isin"),
+        Column("board"),
+        Column("listing_date", "date"),
+        Column("delisting_date", "date"),
+        Column("listed_at_2025_12_31", required=True, choices=LISTED_AT_2025_12_31),
+        Column("source", required=True),
+    ),
+    key=("stock_code", "listing_date"),
+    rules=(_listing_before_delisting,),
+)
+
 SEEDS: tuple[SeedSpec, ...] = (INDEXES, NEW_ECONOMY_LISTINGS, MARKET_EVENTS, PUBLISHED_COUNTS,
                                INDEX_CONSTITUENTS, IPO_OFFERS, HKEX_SPREAD_TABLE, IPO_DEMAND,
-                               DATA_COVERAGE)
+                               DATA_COVERAGE, LISTED_ISSUERS)
 
 
 def check_offers_listed(seeds_dir: Path, frames: dict[str, pd.DataFrame]) -> None:

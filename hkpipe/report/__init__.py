@@ -68,7 +68,6 @@ IPO_INDEX_CHART = {"name": "new_economy_ipo_index", "kind": "lines",
 # The BHAR tables: the horizon of the year table, the benchmark of both, and the horizons of
 # the route-by-horizon table (ipo_bhar has them all; the report shows these).
 BHAR_YEAR_HORIZON = "250s"
-BHAR_BENCHMARK = "^HSI"
 BHAR_COLUMNS = ["cohort_value", "benchmark", "n", "delisted_n", "mean_bhar", "ci_low",
                 "ci_high", "median_bhar", "wealth_relative", "share_beating",
                 "t_skew_adjusted"]
@@ -201,7 +200,7 @@ def _bhar_section(con: duckdb.DuckDBPyConnection, bhar: pd.DataFrame, out_dir: P
     """The BHAR by year (with intervals), route by horizon, what counting delistings changes
     and the index summary."""
     year = bhar[bhar["cohort"].isin(["all", "year"]) & (bhar["horizon"] == BHAR_YEAR_HORIZON)]
-    route = bhar[(bhar["cohort"] == "route") & (bhar["benchmark"] == BHAR_BENCHMARK)]
+    route = bhar[(bhar["cohort"] == "route") & bhar["headline_benchmark"]]
     cells = {}
     for r in route.itertuples(index=False):
         cells.setdefault(r.cohort_value, {})[r.horizon] = (
@@ -214,7 +213,6 @@ def _bhar_section(con: duckdb.DuckDBPyConnection, bhar: pd.DataFrame, out_dir: P
     return {
         "index_chart": _chart(con, IPO_INDEX_CHART, IPO_CHART_KINDS, "ipo", out_dir, report),
         "bhar_horizon": BHAR_YEAR_HORIZON,
-        "bhar_benchmark": BHAR_BENCHMARK,
         "bhar_min_n": int(bhar["min_n"].iloc[0]),
         "bhar_seed": ipo_stats.BOOTSTRAP_SEED,
         "bhar_draws": ipo_stats.BOOTSTRAP_DRAWS,

@@ -209,6 +209,34 @@ def test_funds_and_market_shares_are_unverifiable_saying_what_is_missing(built_s
         assert "no source in the data gives" in results[claim_id].evidence[0][2]
 
 
+def test_share_of_all_listed_firms_is_read_against_hkexs_list_of_that_day(built_settings):
+    """"About 15% of all listed firms" (end of 2025): the broad count over every equity issuer
+    on HKEX's List of Securities of 2025-12-31, recounted here from the seed file."""
+    import csv
+
+    import duckdb
+
+    from hkpipe import jobs, sqlfiles
+    with (built_settings.seeds_dir / "listed_issuers.csv").open(encoding="utf-8") as fh:
+        listed = sum(row["listed_at_2025_12_31"] == "Y" for row in csv.DictReader(fh))
+    result = {r.claim.id: r for r in jobs.check(built_settings, record=False,
+                                                article=OFFICIAL).claims}[
+        "fs_2025_12_31_new_economy_share_15pct"]
+    evidence = {e[0]: e[1] for e in result.evidence}
+    assert (evidence["new_economy"], evidence["all_listed"]) == (365, listed)
+    assert result.measured_value == round(365 * 100 / listed, 2)
+    assert result.verdict == "fails"  # 13.58, below "about 15" within 5%
+    # the list of all issuers is of one day: at any other date the share is not measured
+    con = duckdb.connect(str(built_settings.warehouse), read_only=True)
+    try:
+        rows = con.execute(sqlfiles.query("claims/listed_share"),
+                           {"as_of": "2025-06-30", "definition": "broad"}).fetchall()
+    finally:
+        con.close()
+    share = next(r for r in rows if r[0] == "share_pct")
+    assert share[1] is None and "not measurable" in share[2]
+
+
 def test_2026_listing_claims_hold_against_the_same_months_of_2025(built_settings):
     from hkpipe import jobs
     results = {r.claim.id: r for r in jobs.check(built_settings, record=False,
@@ -241,9 +269,11 @@ def test_report_renders_every_article_self_contained(built_settings, tmp_path):
             assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert f"charts/{article.id}/{chart['name']}.png" in md
     # the HTML carries its charts inside it, so it reads offline without the folder
-    # (the articles' three charts, and the IPO section's two)
-    assert html.count('src="data:image/png;base64,') == len(rep.charts) == 3 + 2
-    assert "<script" not in html and 'src="http' not in html
+    # (the articles' three charts, and the IPO section's three: two cohort charts and the index)
+    assert html.count('src="data:image/png;base64,') == len(rep.charts) == 3 + 3
+    # no executable script: the only script blocks are the ClaimReview data (JSON-LD)
+    assert not re.search(r'<script(?! type="application/ld\+json">)', html)
+    assert 'src="http' not in html
     assert "2.76" in md and "no daily values in the warehouse" in md
     docs = tmp_path / "rep" / "gx" / "gx" / "uncommitted" / "data_docs" / "local_site"
     assert (docs / "index.html").exists()
