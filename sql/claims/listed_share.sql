@@ -10,12 +10,7 @@
 -- as_of: the date counted at.
 WITH counted AS (
     SELECT
-        CASE $definition
-            WHEN 'core' THEN core
-            WHEN 'broad' THEN broad
-            WHEN 'new_consumer' THEN new_consumer
-            ELSE error('definition must be core, broad or new_consumer, not ' || $definition)
-        END AS new_economy
+        definition_count($definition, core, broad, new_consumer) AS new_economy
     FROM new_economy_tiers_at($as_of)
 ),
 

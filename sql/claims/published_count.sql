@@ -13,12 +13,7 @@ WITH official AS (
 measured AS (
     SELECT
         *,
-        CASE $definition
-            WHEN 'core' THEN core
-            WHEN 'broad' THEN broad
-            WHEN 'new_consumer' THEN new_consumer
-            ELSE error('definition must be core, broad or new_consumer, not ' || $definition)
-        END AS count
+        definition_count($definition, core, broad, new_consumer) AS count
     FROM official
 ),
 

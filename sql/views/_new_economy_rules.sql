@@ -18,6 +18,19 @@ CREATE OR REPLACE MACRO definition_rank(definition) AS
     END;
 COMMENT ON MACRO definition_rank IS 'tier_rank of a definition (core, broad, new_consumer or any); any other value is an error naming it.';
 
+-- definition_count(definition, core, broad, new_consumer): of a row's three counts, the one a
+-- definition names (the claims that read one definition from new_economy_tiers_at or
+-- new_economy_vs_published), or an error naming the bad value.
+CREATE OR REPLACE MACRO definition_count(definition, core, broad, new_consumer) AS
+    CASE definition
+        WHEN 'core' THEN core
+        WHEN 'broad' THEN broad
+        WHEN 'new_consumer' THEN new_consumer
+        ELSE error('definition must be core, broad or new_consumer, not '
+                   || coalesce(definition::VARCHAR, 'NULL'))
+    END;
+COMMENT ON MACRO definition_count IS 'Of the counts core, broad and new_consumer, the one the definition names; any other definition is an error naming it.';
+
 -- listed_since_reform_by(listing_date, as_of): listed on or before as_of, and on or after the
 -- 2018-04-30 listing reform from which HKEX and the government count.
 CREATE OR REPLACE MACRO listed_since_reform_by(listing_date, as_of) AS
