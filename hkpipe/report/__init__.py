@@ -65,8 +65,8 @@ IPO_INDEX_CHART = {"name": "new_economy_ipo_index", "kind": "lines",
      "lines": {"level": "new-economy IPO index (computed by hkpipe; gaps: too few members)",
                "hsi_level": "HSI (price index)", "hstech_level": "HSTECH (price index)"},
      "ylabel": "level, first day = 1,000"}
-# The BHAR tables: the horizon of the year table, the benchmark of both, and the horizons of
-# the route-by-horizon table (ipo_bhar has them all; the report shows these).
+# The BHAR tables: the horizon of the year table and its columns (ipo_bhar has every horizon;
+# the route-by-horizon table's benchmark is chosen in sql/report/ipo_bhar_cells.sql).
 BHAR_YEAR_HORIZON = "250s"
 BHAR_COLUMNS = ["cohort_value", "benchmark", "n", "delisted_n", "mean_bhar", "ci_low",
                 "ci_high", "median_bhar", "wealth_relative", "share_beating",
