@@ -37,13 +37,19 @@ CREATE OR REPLACE MACRO listed_since_reform_by(listing_date, as_of) AS
     listing_date BETWEEN DATE '2018-04-30' AND as_of::DATE;
 COMMENT ON MACRO listed_since_reform_by IS 'Listed on or before as_of and on or after the 2018-04-30 listing reform, from which HKEX and the government count.';
 
+-- delisted_by(delisting_date, day): the listing has left by that day (a listing delisted on
+-- the day itself has left). NULL (still listed) is false. Every "still listed" test reads it.
+CREATE OR REPLACE MACRO delisted_by(delisting_date, day) AS
+    coalesce(delisting_date <= day::DATE, false);
+COMMENT ON MACRO delisted_by IS 'True when a listing with this delisting_date has left by day (delisted on or before it); false while delisting_date is NULL.';
+
 -- new_economy_counted(listing_date, delisting_date, tier, as_of, definition): is this listing
 -- counted on date as_of under the definition? Listed since the reform on or before as_of, not
 -- delisted by as_of (a listing delisted on as_of no longer counts), tier within the definition.
 CREATE OR REPLACE MACRO new_economy_counted(listing_date, delisting_date, tier, as_of,
                                             definition) AS
     listed_since_reform_by(listing_date, as_of)
-    AND (delisting_date IS NULL OR delisting_date > as_of::DATE)
+    AND NOT delisted_by(delisting_date, as_of)
     AND tier_rank(tier) <= definition_rank(definition);
 COMMENT ON MACRO new_economy_counted IS 'The one rule every view, report query and claim counts listings by: listed from 2018-04-30 to as_of, not delisted by as_of (a listing delisted on as_of no longer counts), tier inside definition (core; broad = core + broad; new_consumer = all three; any = every tier, none included). An unknown definition is an error.';
 

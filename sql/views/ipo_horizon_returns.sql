@@ -45,7 +45,7 @@ targets AS (
         h.ord,
         CASE
             WHEN h.sessions IS NOT NULL THEN n.session
-            WHEN c.delisting_date IS NOT NULL AND c.delisting_date <= c.vendor_end
+            WHEN delisted_by(c.delisting_date, c.vendor_end)
                 THEN c.series_last_date
             ELSE c.vendor_end
         END AS horizon_date
