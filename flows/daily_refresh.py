@@ -126,6 +126,22 @@ def fetch(settings: Settings, plans: list[FetchPlan], tokens: dict) -> ingest_fe
 
 
 @task(cache_policy=NO_CACHE)
+def fetch_listings(settings: Settings):
+    """Today's HKEX List of Securities (``jobs.fetch_listings``), stored by the run's build."""
+    return jobs.fetch_listings(settings)
+
+
+@task(cache_policy=NO_CACHE)
+def store_listings(settings: Settings, securities) -> dict:
+    """Store the list and its candidates and publish (``jobs.store_listings``), before the
+    universe is planned: a candidate first seen today is fetched in this same run."""
+    outcome = jobs.store_listings(settings, securities, command="flow:daily_refresh")
+    for note in outcome.discovery.notes():
+        get_run_logger().info(note)
+    return {"as_of": str(outcome.discovery.as_of), "pending": outcome.discovery.notes()[1:]}
+
+
+@task(cache_policy=NO_CACHE)
 def settle_indexes(batch: ingest_fetch.Batch) -> list[tuple[str, dict[str, pd.DataFrame]]]:
     prices, notes = jobs.settle_indexes(batch)  # raises a failure that leaves a gap
     for note in notes:
@@ -159,13 +175,14 @@ def publish(settings: Settings, prices: list[tuple[str, dict[str, pd.DataFrame]]
 
 @task(cache_policy=NO_CACHE)
 def publish_and_check(settings: Settings, prices: list[tuple[str, dict[str, pd.DataFrame]]],
-                      command: str, stocks: UniverseResult | None = None) -> dict:
-    """One build: load the frames (and the universe's stocks and failures), run every check,
-    record the verdicts, publish."""
+                      command: str, stocks: UniverseResult | None = None,
+                      securities=None) -> dict:
+    """One build: load the frames (and the universe's stocks and failures, and the List of
+    Securities with its candidates), run every check, record the verdicts, publish."""
     outcome = jobs.Outcome(jobs.new_run_id(), settings.warehouse,
                            source_used=" + ".join(source for source, _ in prices))
     jobs.publish_prices(settings, outcome, prices, command=command, evaluate=True,
-                        universe=stocks)
+                        universe=stocks, securities=securities)
     logger = get_run_logger()
     for note in outcome.notes:
         (logger.warning if note.startswith("FAILED") else logger.info)(note)
@@ -180,6 +197,9 @@ def publish_and_check(settings: Settings, prices: list[tuple[str, dict[str, pd.D
     summary = ({} if stocks is None else
                {"universe": {"wanted": stocks.wanted, "fetched": stocks.fetched,
                              "failed": [f.describe() for f in stocks.failures]}})
+    if outcome.discovery is not None:
+        summary["listings"] = {"as_of": str(outcome.discovery.as_of),
+                               "pending": outcome.discovery.notes()[1:]}
     return {**summary, "ok": outcome.ok, "run_id": outcome.run_id,
             "loaded": [r.describe() for r in outcome.loads],
             "as_of": {s: str(d) for s, d in sorted(outcome.as_of.items())},
@@ -238,7 +258,7 @@ def _fetch_universe(settings: Settings, source: str, full: bool
 
 
 def _sources(source: str) -> None:
-    if source != "snapshot" and source != "live" and source not in sources.live():
+    if source != "snapshot" and source != "live" and source not in sources.live("indexes"):
         raise PipelineError(f"unknown source {source!r}: "
                             + ", ".join(sources.choices(then=("snapshot",))))
 
@@ -246,30 +266,47 @@ def _sources(source: str) -> None:
 @flow(name="hkpipe-daily-refresh")
 def daily_refresh(warehouse: str | None = None, full: bool = False,
                   write_report: bool = True, source: str = "live",
-                  universe: bool = True) -> dict:
+                  universe: bool = True, listings: bool = True) -> dict:
     """Fetch every index from the live sources (``live``: every one; or one of them), or
-    read the bundled snapshot (``source="snapshot"``, no network); then, with ``universe``
-    and a live source, fetch every listed stock; then load, check, record and publish in one
-    build, report from the recorded verdicts and publish them as artifacts. Stocks are stored
-    while their failures stay within HKPIPE_MAX_STOCK_FAILURES; above it the build stores the
-    indexes only. Fails, naming the failed checks, if any check failed, a claim verdict
-    changed or too many stocks failed (the data is published all the same)."""
+    read the bundled snapshot (``source="snapshot"``, no network); then, with ``listings`` and
+    a live source, fetch HKEX's List of Securities and publish it with its candidate listings
+    and delistings (discovery); then, with ``universe`` and a live source, fetch every listed
+    stock and candidate listing; then load, check, record and publish in one build, report from the
+    recorded verdicts and publish them as artifacts. Stocks are stored while their failures
+    stay within HKPIPE_MAX_STOCK_FAILURES; above it the build stores the indexes only. Fails,
+    naming the failed checks, if any check failed, a claim verdict changed, too many stocks
+    failed or the List of Securities failed (the rest is published all the same)."""
     _sources(source)
     settings = Settings.from_env(warehouse=warehouse)
     if source == "snapshot":
         prices = [("snapshot", read_snapshot(settings))]
     else:
         prices = settle_indexes(_fetch(settings, plan_indexes(settings, source, full=full), 1))
+    securities, discovered, listings_error = None, None, None
+    if listings and source != "snapshot":
+        try:
+            securities = fetch_listings(settings)
+        except SourceError as exc:
+            get_run_logger().error(str(exc))  # nothing of the list is stored; the flow fails
+            listings_error = str(exc)
+    if securities is not None and settings.warehouse.exists():
+        # its own publish, so the universe plan below sees today's candidates; a first build
+        # stores the list with everything else, and its candidates are fetched next run
+        discovered, securities = store_listings(settings, securities), None
     stocks, stocks_error = None, None
     if universe and source != "snapshot":
         stocks, stocks_error = _fetch_universe(settings, source, full)
-    result = publish_and_check(settings, prices, "flow:daily_refresh", stocks)
+    result = publish_and_check(settings, prices, "flow:daily_refresh", stocks, securities)
     if stocks_error:
         result["universe"] = {"error": stocks_error}
+    if discovered is not None:
+        result["listings"] = discovered
+    if listings_error:
+        result["listings"] = {"error": listings_error}
     if write_report:
         result["report"] = report(settings, result["run_id"], result["checks"])
     _publish_artifacts(result, str(settings.warehouse))
-    if not result["ok"] or stocks_error:
+    if not result["ok"] or stocks_error or listings_error:
         failed = [c["name"] for c in result["checks"] if not c["ok"]]
         changed = [f"{c['article_id']}/{c['id']}" for c in result["claims"] if c["changed"]]
         raise PipelineError("published, but "
@@ -277,7 +314,9 @@ def daily_refresh(warehouse: str | None = None, full: bool = False,
                                 f"checks failed: {', '.join(failed)}" if failed else "",
                                 f"claim verdicts changed: {', '.join(changed)}" if changed
                                 else "",
-                                f"stocks {stocks_error}" if stocks_error else "") if part))
+                                f"stocks {stocks_error}" if stocks_error else "",
+                                f"listings: {listings_error}" if listings_error else "")
+                                if part))
     return result
 
 
@@ -304,13 +343,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="refresh the indexes only, not the listed stocks")
     parser.add_argument("--source", choices=sources.choices(then=("snapshot",)),
                         default="live",
-                        help=f"live (default): every live source ({', '.join(sources.live())});"
-                             " one of them alone; or the bundled snapshot (no network)")
+                        help="live (default): every live source ("
+                             f"{', '.join(sources.live('indexes'))}); one of them alone; or "
+                             "the bundled snapshot (no network)")
+    parser.add_argument("--no-listings", action="store_true",
+                        help="skip discovery: do not fetch HKEX's List of Securities "
+                             "(HKPIPE_HKEX_SECURITIES_URL)")
     args = parser.parse_args(argv)
     try:
         daily_refresh(warehouse=args.warehouse, full=args.full,
                       write_report=not args.no_report, source=args.source,
-                      universe=not args.no_universe)
+                      universe=not args.no_universe, listings=not args.no_listings)
     except PipelineError as exc:
         print(f"daily refresh failed: {exc}", file=sys.stderr)
         return 3

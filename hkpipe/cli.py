@@ -21,7 +21,7 @@ EXIT_OK, EXIT_CHECK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2, 3
 def _parser() -> argparse.ArgumentParser:
     from . import sources  # the --source choices come from the source registry
 
-    live = ", ".join(sources.live())
+    live = ", ".join(sources.live("indexes"))
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--warehouse", metavar="PATH",
                         help="DuckDB warehouse file (env HKPIPE_WAREHOUSE; "
@@ -76,6 +76,35 @@ def _parser() -> argparse.ArgumentParser:
                         "most HKPIPE_MAX_STOCK_FAILURES (default "
                         f"{DEFAULT_MAX_STOCK_FAILURES:g}), else 3 with nothing "
                         "published")
+
+    p.add_argument("--listings", action="store_true",
+                   help="discovery instead of prices: fetch HKEX's List of Securities "
+                        "(HKPIPE_HKEX_SECURITIES_URL, used as given), store it, and raise "
+                        "candidate listings (codes no curated listing covers) and candidate "
+                        "delistings (curated listings missing from it) in listing_candidates; "
+                        "`check` warns while they await review. A list that is malformed, "
+                        "rejected (an HTML page, a date after today) or empty changes nothing "
+                        "(exit 3)")
+
+    p = sub.add_parser("listings",
+                       help="the candidate listings and delistings awaiting review",
+                       description="Candidates raised by `hkpipe refresh --listings` (or the "
+                                   "daily flow) from HKEX's List of Securities.")
+    verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")
+    q = verbs.add_parser("propose", parents=[common, seeds],
+                         help="print the seed rows the candidates would add or close",
+                         description="Print the rows of seeds/new_economy_listings.csv that "
+                                     "the candidates awaiting review would add (a candidate "
+                                     "listing: HKEX's short name, board, markers, the tier "
+                                     "the markers give or none with 'industry unknown', and "
+                                     "its first session with bars as the listing date) or "
+                                     "close (a candidate delisting: the first list it was "
+                                     "missing from, an upper bound). Each basis says where "
+                                     "the row came from and that it awaits review.")
+    q.add_argument("--write", action="store_true",
+                   help="append the rows to the seed CSV (closed rows changed in place), "
+                        "once the seeds so changed pass the loader, for a person to review in "
+                        "the diff")
 
     p = sub.add_parser("import-prices", parents=[common, seeds],
                        help="load a CSV export of daily prices for one symbol",
@@ -286,6 +315,12 @@ def cmd_run(settings, args) -> int:
 
 def cmd_refresh(settings, args) -> int:
     from . import jobs
+    if args.listings:
+        outcome = jobs.refresh_listings(settings)
+        _print_loads(outcome)
+        print(f"published {settings.warehouse} (run {outcome.run_id}); "
+              f"{len(outcome.discovery.pending)} candidate(s) await review")
+        return EXIT_OK
     if args.universe == "listings":
         with _Progress("stocks") as progress:
             outcome = jobs.refresh_universe(settings, source=args.source, full=args.full,
@@ -468,10 +503,24 @@ def cmd_migrate(settings, args) -> int:
     return EXIT_OK
 
 
+def cmd_listings(settings, args) -> int:
+    from . import proposals
+    proposal = proposals.propose(settings)
+    for line in proposal.lines():
+        print(line)
+    if not (proposal.added or proposal.closed):
+        print("no candidate awaits review: nothing to propose")
+    elif args.write:
+        path = proposals.write(settings, proposal)
+        print(f"wrote {len(proposal.added)} new and {len(proposal.closed)} closed row(s) to "
+              f"{path}; review the diff before committing")
+    return EXIT_OK
+
+
 WRITERS = {"run", "refresh", "load-seeds", "import-prices"}  # may create the default data/
 COMMANDS = {"run": cmd_run, "refresh": cmd_refresh, "load-seeds": cmd_load_seeds,
             "check": cmd_check, "report": cmd_report, "import-prices": cmd_import_prices,
-            "status": cmd_status, "migrate": cmd_migrate}
+            "status": cmd_status, "migrate": cmd_migrate, "listings": cmd_listings}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -20,13 +20,14 @@ import pandas as pd
 from . import articles as articles_module
 from . import calendar, seeds, sources, warehouse
 from .checks import CheckResult, claims, freshness, integrity, quality
+from .checks import listings as listing_checks
 from .checks import sources as source_checks
 from .errors import InputError, PipelineError
 from .ingest import fetch as ingest_fetch
 from .ingest import plan as ingest_plan
 from .ingest import settle as ingest_settle
 from .settings import Settings, utc_now
-from .warehouse import reads, writes
+from .warehouse import discovery, reads, writes
 from .warehouse import stocks as stock_prices
 
 
@@ -50,6 +51,7 @@ class Outcome:
     migrated: list = field(default_factory=list)  # migrations this run applied
     articles: list = field(default_factory=list)  # the articles (ledgers) checked
     universe: object = None  # a universe refresh's UniverseResult (coverage, failures)
+    discovery: object = None  # a listings refresh's warehouse.discovery.DiscoveryResult
 
     @property
     def ok(self) -> bool:
@@ -67,9 +69,7 @@ class IntegrityFailure(PipelineError):
 
 def read_seeds(seeds_dir: Path, *, today: date | None = None) -> dict[str, pd.DataFrame]:
     """Validate every seed file (no date after ``today``); table name -> frame ready to load."""
-    frames = {spec.table: seeds.read_seed(seeds_dir, spec, today=today) for spec in seeds.SEEDS}
-    seeds.check_offers_listed(seeds_dir, frames)
-    return frames
+    return seeds.read_all(seeds_dir, today=today)
 
 
 def snapshot_prices(settings: Settings, registry: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -165,8 +165,10 @@ def _assert_integrity(con) -> list[CheckResult]:
 def _write(settings: Settings, outcome: Outcome, command: str, *,
            seed_frames: dict[str, pd.DataFrame] | None = None,
            prices: list[tuple[str, dict[str, pd.DataFrame]]] = (),
-           stocks: bool = False, evaluate: bool = False, universe=None) -> None:
-    """One build: replace seeds, load the bundled stock prices (``stocks``), upsert each
+           stocks: bool = False, evaluate: bool = False, universe=None,
+           securities=None) -> None:
+    """One build: replace seeds, load the bundled stock prices (``stocks``), store a List of
+    Securities and raise its candidates (``securities``: (SecuritiesList, url)), upsert each
     (source, frames) in order, store a universe refresh's stocks and failures (``universe``,
     a ``universe.UniverseResult``), check, publish."""
     ledger = articles_module.read_all(settings.seeds_dir) if evaluate else None
@@ -181,6 +183,10 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
                 command=command)
             outcome.notes += [s.describe() for s in stock_loads]
             outcome.loads += results
+        if securities is not None:
+            outcome.discovery = discovery.store_list(con, securities[0], url=securities[1],
+                                                     run_id=outcome.run_id)
+            outcome.notes += outcome.discovery.notes()
         for source, frames in prices:
             if frames:
                 batch = pd.concat(frames.values(), ignore_index=True)
@@ -205,10 +211,11 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     if not outcome.checks:
         outcome.checks = integrity.run(con)
     now = settings.clock().tz_localize(None).to_pydatetime()
-    outcome.checks += freshness.indexes(con, now, sources.live())
+    outcome.checks += freshness.indexes(con, now, sources.live("indexes"))
     outcome.checks += freshness.stocks(con, now, sorted(sources.live("stocks")))
     outcome.checks += source_checks.reconcile(con) + source_checks.coverage(con)
     outcome.checks += source_checks.reconcile_stocks(con)
+    outcome.checks += listing_checks.candidates(con)
     outcome.as_of = reads.as_of(con)
     outcome.articles = ledger
     checked = articles_module.all_claims(ledger)
@@ -286,7 +293,8 @@ def refresh(settings: Settings, *, source: str = "snapshot", full: bool = False)
 def plan_universe(settings: Settings, source: str = "live", *, full: bool = False
                   ) -> list[ingest_plan.FetchPlan]:
     """What a universe refresh of ``source`` (a live source, or ``live``) asks for: one plan
-    per currently listed curated stock and source."""
+    per source and currently listed curated stock, or candidate listing awaiting review
+    (``refresh_listings``), so a new listing's prices are taken from its first session."""
     if source not in sources.live("stocks") and source != "live":
         raise InputError(None, f"--universe listings needs a live source "
                          f"({', '.join(sources.choices(kind='stocks'))}), not {source!r}: the "
@@ -294,7 +302,10 @@ def plan_universe(settings: Settings, source: str = "live", *, full: bool = Fals
                          field="--source")
     names = sources.expand(source, "stocks")
     recent = reads.recent_stock_days(settings.warehouse, names, ingest_plan.REVISION_SESSIONS)
-    return ingest_plan.stocks(settings, ingest_plan.listed(settings), names,
+    listings = pd.concat([ingest_plan.listed(settings),
+                          reads.candidate_listings(settings.warehouse)], ignore_index=True)
+    listings["candidate"] = listings["candidate"].eq(True)  # NaN for the curated rows
+    return ingest_plan.stocks(settings, listings, names,
                               last=reads.last_stock_days(recent), factors=recent, full=full)
 
 
@@ -319,9 +330,38 @@ def refresh_universe(settings: Settings, *, source: str = "live", full: bool = F
     return outcome
 
 
+def fetch_listings(settings: Settings):
+    """Today's HKEX List of Securities, with the listings source's retries: (list, url)."""
+    source = sources.get("hkex_list")
+    config = settings.source(source.name)
+    listing = ingest_fetch.with_retries(lambda: source.fetch(config, today=settings.today()),
+                                        attempts=config.attempts)
+    return listing, config.options["url"]
+
+
+def refresh_listings(settings: Settings) -> Outcome:
+    """Fetch HKEX's List of Securities, store it and raise the candidate listings and
+    delistings it shows against the curated seeds (``listing_candidates``); publish all or
+    nothing. A list that fails (malformed, rejected, empty, unreachable) changes nothing."""
+    if not settings.warehouse.exists():
+        raise PipelineError(f"no warehouse at {settings.warehouse}; build it with `hkpipe run` "
+                            "first (the candidates are found against its seed tables)")
+    return store_listings(settings, fetch_listings(settings))
+
+
+def store_listings(settings: Settings, securities, *, command: str = "refresh --listings"
+                   ) -> Outcome:
+    """Store a fetched List of Securities (``fetch_listings``) and its candidates in one build
+    and publish; the daily flow does this before it plans the listed universe, so a candidate
+    first seen today has its prices fetched in the same run."""
+    outcome = Outcome(new_run_id(), settings.warehouse, source_used="hkex_list")
+    _write(settings, outcome, command, securities=securities)
+    return outcome
+
+
 def publish_prices(settings: Settings, outcome: Outcome,
                    prices: list[tuple[str, dict[str, pd.DataFrame]]], *, command: str,
-                   evaluate: bool = False, universe=None) -> Outcome:
+                   evaluate: bool = False, universe=None, securities=None) -> Outcome:
     """Store already-fetched frames, [(source, {symbol: frame})], in one build and publish.
     With ``evaluate`` the same build also runs the claim ledger, freshness and the data-quality
     suites and records the verdicts in ``claim_results`` (under ``outcome.run_id``), so a
@@ -330,7 +370,9 @@ def publish_prices(settings: Settings, outcome: Outcome,
     the curated seed tables and the bundled stock prices too, as ``run`` would, so the claims
     and the IPO views have their data. ``universe`` (a ``universe.UniverseResult`` already
     within the failure limit: ``settle_universe``) is stored by the same build, so its checks
-    see the stocks.
+    see the stocks; so is ``securities`` (``fetch_listings``: a List of Securities, whose new
+    candidates have their prices fetched by the next universe refresh, from their first
+    session).
     """
     seed_frames = None
     first = evaluate and not settings.warehouse.exists()
@@ -340,7 +382,7 @@ def publish_prices(settings: Settings, outcome: Outcome,
         outcome.universe = universe
         outcome.notes += universe.notes()
     _write(settings, outcome, command, seed_frames=seed_frames, prices=prices, stocks=first,
-           evaluate=evaluate, universe=universe)
+           evaluate=evaluate, universe=universe, securities=securities)
     return outcome
 
 

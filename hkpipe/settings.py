@@ -14,6 +14,8 @@
 | HKPIPE_HKEX_TOKEN_URL | the public equities quote page the session token is read from |
 | HKPIPE_HKEX_TIMEOUT   | 30 (seconds a whole HKEX fetch may take, token included) |
 | HKPIPE_HKEX_ATTEMPTS  | 3 (tries per symbol for timeouts, 429 and 5xx) |
+| HKPIPE_HKEX_SECURITIES_URL | HKEX's ListOfSecurities.xlsx (read by discovery) |
+| HKPIPE_HKEX_LIST_TIMEOUT | 60 (seconds the List of Securities download may take) |
 | HKPIPE_MAX_STOCK_FAILURES | 0.05 (share of a universe refresh's stock fetches that may
 |                       | fail, each recorded in load_failures; above it nothing is published) |
 | HKPIPE_FETCH_WORKERS  | 8 (threads fetching stocks at once in a universe refresh) |

@@ -98,7 +98,9 @@ def stock_rows(frame: pd.DataFrame, p: FetchPlan) -> pd.DataFrame:
 
     Bars before the listing date are dropped: a reused code's earlier bars belong to another
     issuer. Only the plan's sessions are kept (HKEX answers with ten years whatever is
-    asked). The closes are what the source declares them to be (``Source.price_basis``)."""
+    asked). The closes are what the source declares them to be (``Source.price_basis``).
+    A candidate listing with nothing stored yet has no listing date: its rows are stored
+    under its first session with bars, which is where later refreshes find them."""
     days = frame["trade_date"]
     keep = (days >= pd.Timestamp(max(p.start, p.listing_date))) & (days <= pd.Timestamp(p.end))
     frame = frame[keep]
@@ -106,8 +108,11 @@ def stock_rows(frame: pd.DataFrame, p: FetchPlan) -> pd.DataFrame:
         raise SourceError(f"{sources.label(p.source)} {p.remote} {p.start}..{p.end}: no bars of "
                           "this listing in the range asked for", kind="empty",
                           reason="suspended")
+    listing = p.listing_date
+    if p.candidate and not p.factors:
+        listing = frame["trade_date"].min().date()
     return pd.DataFrame({
-        "stock_code": p.stock_code, "listing_date": p.listing_date,
+        "stock_code": p.stock_code, "listing_date": listing,
         "trade_date": frame["trade_date"].dt.date, "open": frame["open"],
         "high": frame["high"], "low": frame["low"], "close": frame["close"],
         "adj_close": frame["adj_close"], "volume": frame["volume"],

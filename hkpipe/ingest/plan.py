@@ -34,6 +34,9 @@ class FetchPlan:
     end: date
     listing_date: date | None = None
     factors: tuple[tuple[date, float, float | None], ...] = ()
+    # a candidate listing (hkpipe refresh --listings), not yet curated: listing_date is the
+    # first day its bars may start until a bar is stored, then its first stored session
+    candidate: bool = False
 
     @property
     def kind(self) -> str:
@@ -89,8 +92,9 @@ def listed(settings: Settings) -> pd.DataFrame:
 def stocks(settings: Settings, listings: pd.DataFrame, names: tuple[str, ...], *,
            last: dict[str, dict[tuple[str, date], date]], full: bool = False,
            factors: dict | None = None) -> list[FetchPlan]:
-    """Per source and listed stock: what to ask for. A listing with nothing stored from that
-    source (or ``full``) is asked from its listing date. ``factors`` (``warehouse.reads.
+    """Per source and listed stock (curated, or a candidate with ``candidate`` set): what to ask
+    for. A listing with nothing stored from that source (or ``full``) is asked from its
+    listing date. ``factors`` (``warehouse.reads.
     stored_recent``) travel with the plan, so the fetch can tell a rewritten history."""
     end = calendar.last_completed_session(settings.clock())
     plans = []
@@ -106,7 +110,7 @@ def stocks(settings: Settings, listings: pd.DataFrame, names: tuple[str, ...], *
             known = () if full or not previous else (factors or {}).get(name, {}).get(
                 (row.stock_code, listing), ())
             plans.append(FetchPlan(name, row.stock_code, source.remote("stocks", row), start,
-                                   end, listing, known))
+                                   end, listing, known, bool(getattr(row, "candidate", False))))
     return plans
 
 

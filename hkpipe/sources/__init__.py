@@ -9,13 +9,13 @@ fetching (``hkpipe.ingest``), labels, the precedence the SQL macros read (the wa
 
 from __future__ import annotations
 
-from . import hkex, imports, snapshot, yahoo
+from . import hkex, imports, listings, snapshot, yahoo
 from .base import KINDS, Source, SourceConfig, stock_symbol
 
 __all__ = ["KINDS", "Source", "SourceConfig", "all_sources", "choices", "expand", "get",
            "label", "live", "register", "stock_symbol", "unregister"]
 
-MODULES = (hkex, yahoo, snapshot, imports)  # the registry: one entry per source module
+MODULES = (hkex, yahoo, snapshot, imports, listings)  # the registry: one entry per source module
 
 _REGISTRY: dict[str, Source] = {}
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..settings import SourceConfig
 
-KINDS = ("indexes", "stocks")  # what a source can serve; listings come with the listings issue
+KINDS = ("indexes", "stocks", "listings")  # what a source can serve
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class Source:
     name: str
     label: str
     serves: frozenset[str]
-    price_basis: str  # what its stock closes are: 'unadjusted' (as traded) or 'adjusted'
+    # what its stock closes are: 'unadjusted' (as traded) or 'adjusted'; None: serves no prices
+    price_basis: str | None = None
     # precedence, smaller first (NULL: never chosen for that purpose); see sql/views/_rules
     price_rank: int | None = None  # resolving an index's price from its observations
     debut_rank: int | None = None  # whose first close is a listing's debut (as traded only)

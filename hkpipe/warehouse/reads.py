@@ -9,10 +9,14 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import sqlfiles
 from . import migrations
 from .publish import connect_read_only
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @contextmanager
@@ -83,3 +87,21 @@ def open_current(path: Path):
         con.close()
         raise
     return con
+
+
+def candidate_listings(path: Path) -> pd.DataFrame:
+    """The candidate listings awaiting review in the published warehouse, as listings to
+    refresh: stock_code, listing_date (the first stored session, else the day its own bars
+    start) and candidate. Empty when the warehouse has no discovery tables yet."""
+    import pandas as pd
+
+    empty = pd.DataFrame({"stock_code": [], "listing_date": [], "candidate": []})
+    if not Path(path).exists():
+        return empty
+    with _verified(path) as (con, _):
+        tables = {r[0] for r in con.execute(sqlfiles.query("meta/base_tables")).fetchall()}
+        if "listing_candidate_log" not in tables:
+            return empty
+        frame = con.execute(sqlfiles.query("report/listing_candidates_to_refresh")).df()
+    frame["candidate"] = True
+    return frame

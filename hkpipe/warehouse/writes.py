@@ -147,10 +147,10 @@ REGISTRY_COLUMNS = ("source", "is_prefix", "label", "serves", "live", "registry_
 def sync_sources(con: duckdb.DuckDBPyConnection) -> bool:
     """Write the source registry (``hkpipe.sources``) into ``source_registry`` when it changed:
     the precedence, labels and bases the SQL rules and ``hkpipe status`` read. True when
-    written."""
+    written. A source of no prices (the List of Securities) has no precedence: not a row."""
     rows = [(s.name, s.is_prefix, s.label, ",".join(sorted(s.serves)), s.live, s.column,
              s.price_basis, s.price_rank, s.debut_rank, s.return_rank, s.return_basis,
-             s.is_exchange) for s in sources.all_sources().values()]
+             s.is_exchange) for s in sources.all_sources().values() if s.price_basis]
     digest = hashlib.sha256(json.dumps(rows).encode()).hexdigest()
     stored = con.execute(sqlfiles.query("load/meta_get"), {"key": "sources"}).fetchall()
     if stored and stored[0][0] == digest:

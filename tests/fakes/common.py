@@ -18,7 +18,8 @@ FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
 # A closed port on this machine: HKEX is "unreachable" unless a test starts its stand-in, so no
 # test ever reaches the real service.
 NO_HKEX = {"HKPIPE_HKEX_URL": "http://127.0.0.1:9/hkexwidget/data",
-           "HKPIPE_HKEX_TOKEN_URL": "http://127.0.0.1:9/quote"}
+           "HKPIPE_HKEX_TOKEN_URL": "http://127.0.0.1:9/quote",
+           "HKPIPE_HKEX_SECURITIES_URL": "http://127.0.0.1:9/ListOfSecurities.xlsx"}
 # HTTPS through a closed proxy: Yahoo (and any other real service) is "unreachable" for every
 # test and what it starts, whatever network the machine has; loopback stays direct.
 NO_NETWORK = {"HTTPS_PROXY": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",

@@ -57,7 +57,8 @@ def toy(tmp_path, monkeypatch):
 
 
 def test_the_shipped_registry():
-    assert sources.live() == ("hkex", "yahoo")
+    assert sources.live("indexes") == ("hkex", "yahoo")
+    assert sources.live("listings") == ("hkex_list",)
     assert sources.live("stocks") == ("hkex", "yahoo")
     assert sources.label("import:my.csv") == "import:my.csv"
     assert sources.get("hkex").is_exchange and not sources.get("yahoo").is_exchange

@@ -50,7 +50,7 @@ def test_daily_refresh_flow_fetches_publishes_checks_and_reports(august_settings
     with pytest.raises(Exception, match="published, but claim verdicts changed: "
                                         "globaltimes-2026-01-04/"
                                         "hstech_first_session_2026_up_and_above_hsi"):
-        flows_module.daily_refresh(source="yahoo", universe=False)
+        flows_module.daily_refresh(source="yahoo", universe=False, listings=False)
     loaded = query(august_settings.warehouse, "SELECT symbol, rows_inserted FROM load_runs "
                    "WHERE command = 'flow:daily_refresh' AND source = 'yahoo' ORDER BY 1")
     assert dict(loaded)["^HSI"] == 10
@@ -127,7 +127,7 @@ def test_a_failed_check_names_the_checks_in_the_flow_state(august_settings, flow
     serve_normal(fake, until="2026-08-26", tech_until="2026-08-26")  # two sessions short
     env_for(august_settings, monkeypatch)  # now: 2026-08-28, after the close
     state = flows_module.daily_refresh(write_report=False, source="yahoo", return_state=True,
-                                       universe=False)
+                                       universe=False, listings=False)
     assert state.is_failed()
     failed = state.message.split("checks failed: ", 1)[1].split(";")[0].split(", ")
     assert sorted(failed) == ["freshness:HSTECH.HK", "freshness:^HSI"], state.message
@@ -149,7 +149,8 @@ def test_failed_fetch_fails_the_flow_after_retries_and_publishes_nothing(
     monkeypatch.setattr(ingest_fetch, "BACKOFF", 0.0)
     before = checksums(august_settings.warehouse)
     with pytest.raises(Exception, match="server error HTTP 503"):
-        flows_module.daily_refresh(write_report=False, source="yahoo", universe=False)
+        flows_module.daily_refresh(write_report=False, source="yahoo", universe=False,
+                                   listings=False)
     hstech_chart_calls = [c for c in fake.calls if c.endswith("/chart/HSTECH.HK")]
     assert len(hstech_chart_calls) >= 4 * 2  # 4 tries, each asked twice by yfinance
     assert checksums(august_settings.warehouse) == before
@@ -184,7 +185,7 @@ def test_live_flow_fetches_both_sources_with_one_hkex_token(august_settings, flo
         # and HKEX Tech 100 after its base day are in neither stand-in.
         with pytest.raises(Exception, match="checks failed: freshness:HKEXT100, "
                                             "freshness:HSTECH.HK$"):
-            flows_module.daily_refresh(write_report=False, universe=False)
+            flows_module.daily_refresh(write_report=False, universe=False, listings=False)
     finally:
         service.stop()
     # one token page for the run (three HKEX tasks), plus one fresh token for the refusal
@@ -233,7 +234,7 @@ def test_daily_flow_refreshes_the_universe_after_the_indexes_in_rate_limited_bat
     # the indexes publish with a changed tech-rally verdict (as in the first test); the
     # universe is refreshed all the same, and the flow then fails naming the verdict
     with pytest.raises(Exception, match="claim verdicts changed"):
-        flows_module.daily_refresh(write_report=False, source="yahoo")
+        flows_module.daily_refresh(write_report=False, source="yahoo", listings=False)
     # every request under Prefect's global rate limit: the 60 stocks' and the 2 indexes'
     assert asked == ["hkpipe-yahoo"] * (60 + 2)
     assert not flows_module.PrefectRateLimit._all["yahoo"].missing
@@ -301,8 +302,44 @@ def test_daily_flow_without_a_global_rate_limit_uses_its_own(august_settings, fl
         except ObjectNotFound:
             pass
     with pytest.raises(Exception, match="claim verdicts changed"):
-        flows_module.daily_refresh(write_report=False, source="yahoo")
+        flows_module.daily_refresh(write_report=False, source="yahoo", listings=False)
     limiter = flows_module.PrefectRateLimit._all["yahoo"]
     assert limiter.missing and limiter.told
     assert query(august_settings.warehouse, "SELECT count(DISTINCT stock_code) FROM stock_prices "
                  "WHERE source = 'yahoo'") == [(12,)]
+
+
+def test_daily_refresh_discovers_a_new_listing_and_fetches_it_from_its_first_session(
+        august_settings, flows_module, monkeypatch):
+    """Issue 19: the flow stores today's List of Securities before it plans the universe, so
+    a code first seen today is a candidate whose prices the same run fetches."""
+    from dataclasses import replace
+
+    from hkpipe import sources
+    from hkpipe.ingest import plan as ingest_plan
+    from tests.fakes.securities import FakeList, equity, listed_rows, workbook
+    from tests.fakes.universe import five_sessions
+
+    fake = FakeYahoo().install(monkeypatch)
+    serve_normal(fake, tech_until="2026-08-28")
+    env_for(august_settings, monkeypatch)
+    mine = ingest_plan.listed(replace(august_settings, now=NOW)).head(3)
+    for code in [*mine["stock_code"], "02999"]:
+        fake.serve(sources.stock_symbol(code), five_sessions(code))
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: mine)
+    day = date(2026, 8, 28)
+    stand_in = FakeList(workbook(sorted(listed_rows(august_settings.seeds_dir, day)
+                                        + [equity("02999", "NEWCO TECH-P", "KYG000000001")]),
+                                 day)).start()
+    monkeypatch.setenv("HKPIPE_HKEX_SECURITIES_URL", stand_in.url)
+    try:
+        with pytest.raises(Exception, match="claim verdicts changed"):  # as in the first test
+            flows_module.daily_refresh(write_report=False, source="yahoo")
+    finally:
+        stand_in.stop()
+    assert stand_in.requests == 1
+    assert query(august_settings.warehouse, "SELECT stock_code, status, first_session, "
+                 "first_session_source FROM listing_candidates WHERE kind = 'listing'") == [
+        ("02999", "awaiting review", date(2026, 8, 24), "yahoo")]
+    assert query(august_settings.warehouse, "SELECT listing_date, count(*) FROM stock_prices "
+                 "WHERE stock_code = '02999' GROUP BY 1") == [(date(2026, 8, 24), 5)]
