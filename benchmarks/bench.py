@@ -42,7 +42,7 @@ GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
          "check_two_sources_vs_one": 1.15, "stocks_cold_run_vs_without": 1.5,
          "stocks_load_vs_bulk": 3.0, "stocks_peak_rss_gib": 1.5,
          "universe_refresh_800_vs_2": 10.0, "universe_check_vs_index_check": 1.5,
-         "ipo_views_vs_base_check": 1.3}
+         "ipo_views_vs_base_check": 1.3, "listings_discovery_vs_index_refresh": 1.3}
 GROUPS = ("main", "incremental", "market", "sources", "stocks", "universe", "orchestration",
           "dbt", "setup", "ipo")
 # The last commit before issue 20's IPO views (ipo_bhar, new_economy_ipo_index, delistings in
@@ -395,9 +395,14 @@ def measure_universe(seconds: dict, ratios: dict, inputs: dict, say) -> None:
     ratios["universe_refresh_800_vs_2"] = round(uni["refresh_all_s"] / uni["refresh_two_s"], 3)
     ratios["universe_check_vs_index_check"] = round(uni["check_universe_s"]
                                                     / uni["check_indexes_s"], 3)
+    seconds.update(daily_with_discovery=uni["daily_with_discovery_s"],
+                   daily_without_discovery=uni["daily_without_s"])
+    ratios["listings_discovery_vs_index_refresh"] = round(uni["daily_with_discovery_s"]
+                                                          / uni["daily_without_s"], 3)
     inputs["universe"] = {
         **{k: uni[k] for k in ("listed", "two_listings", "coverage_all", "coverage_two",
-                               "fetch_workers", "check_exit_codes", "runs_s")},
+                               "coverage_with_discovery", "fetch_workers", "check_exit_codes",
+                               "runs_s")},
         "how": "hkpipe refresh --source hkex --universe listings against tests/fakes/hkex.py "
                "(a real HTTP server on 127.0.0.1, each answer rendered once), HKPIPE_HKEX_RATE=0 "
                "and HKPIPE_YAHOO_RATE=0, HKPIPE_FETCH_WORKERS default; starting warehouse: run "
@@ -407,11 +412,18 @@ def measure_universe(seconds: dict, ratios: dict, inputs: dict, say) -> None:
                "Check figure: from a warehouse with indexes (Yahoo stand-in) and universe up to "
                "2026-10-15, checked once at 2026-10-16's now; hkpipe check after a universe "
                "refresh (HKEX stand-in) vs after refresh --source yahoo of the indexes "
-               "(tests/fakes/yahoo.py in the refreshing process), each to 2026-10-16"}
+               "(tests/fakes/yahoo.py in the refreshing process), each to 2026-10-16. "
+               "Discovery figure: refresh --source yahoo then --universe listings, with "
+               "refresh --listings between them (a List of Securities stand-in with two new "
+               "codes) vs without, from the same warehouse"}
     say(f"universe: incremental refresh of {uni['listed']} listed stocks "
         f"{uni['refresh_all_s']:.2f} s / of 2 {uni['refresh_two_s']:.2f} s: ratio "
         f"{ratios['universe_refresh_800_vs_2']:.2f} (goal <= "
         f"{GOALS['universe_refresh_800_vs_2']})")
+    say(f"  daily run with discovery {uni['daily_with_discovery_s']:.2f} s / without "
+        f"{uni['daily_without_s']:.2f} s: ratio "
+        f"{ratios['listings_discovery_vs_index_refresh']:.2f} (goal <= "
+        f"{GOALS['listings_discovery_vs_index_refresh']})")
     say(f"  check after a one-session universe refresh {uni['check_universe_s']:.2f} s / after "
         f"an index refresh {uni['check_indexes_s']:.2f} s: ratio "
         f"{ratios['universe_check_vs_index_check']:.2f} (goal <= "

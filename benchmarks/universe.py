@@ -17,6 +17,13 @@ one JSON object (the last line).
   this script's ``--yahoo-cli`` launcher). Both start from the same warehouse, checked once at
   the same pinned "now", so stored results exist and only what changed is re-validated.
 
+- ``listings_discovery_vs_index_refresh``: the daily run (``refresh --source yahoo`` of the
+  indexes, then ``refresh --source hkex --universe listings``) with discovery (``refresh
+  --listings`` between the two, as the daily flow orders them) against the same run without
+  it, from the same warehouse. The List of Securities stand-in (tests/fakes/securities.py, a
+  real HTTP server on 127.0.0.1) serves a workbook of every issuer the seeds expect on the day
+  plus two new codes, whose bars the universe refresh then fetches too.
+
 Every command runs with HKPIPE_NOW pinned (18:00 Hong Kong time on the session it refreshes).
 
     python benchmarks/universe.py --work DIR --runs 5
@@ -149,6 +156,24 @@ def yahoo_cli(frames_dir: Path, args: list[str]) -> int:
     return main(args)
 
 
+NEW_CODES = (("02998", "BENCH NEWCO-P", "KYG000000098"), ("02999", "BENCH NEWCO", "KYG000000099"))
+
+
+def start_list(hk, day: str):
+    """The List of Securities stand-in of ``day``: every issuer the seeds expect, plus the
+    NEW_CODES, whose bars the HKEX stand-in serves from the session before ``day``."""
+    from datetime import date
+
+    from tests.fakes.securities import FakeList, equity, listed_rows, workbook
+
+    as_of = date.fromisoformat(day)
+    rows = listed_rows(ROOT / "seeds", as_of) + [equity(*new) for new in NEW_CODES]
+    listed = pd.DataFrame({"stock_code": [c for c, _, _ in NEW_CODES],
+                           "listing_date": pd.Timestamp(DAY_BEFORE)})
+    serve_universe(hk, listed, day)
+    return FakeList(workbook(sorted(rows), as_of)).start()
+
+
 # --- running -------------------------------------------------------------------------------
 
 class Runner:
@@ -248,9 +273,12 @@ def main() -> int:
 
         serve_universe(hk, listings, DAY)
         yahoo_day = r.yahoo_dir(DAY)
+        securities = start_list(hk, DAY)
+        r.base_env["HKPIPE_HKEX_SECURITIES_URL"] = securities.url
         times: dict[str, list[float]] = {k: [] for k in
                                          ("refresh_all", "refresh_two", "check_universe",
-                                          "check_indexes")}
+                                          "check_indexes", "daily_with_discovery",
+                                          "daily_without")}
         coverage, check_codes = {}, {"universe": set(), "indexes": set()}
         for i in range(args.runs):  # interleaved, so drift in machine load hits all alike
             for label, extra in (("all", []), ("two", ["--seeds-dir", str(seeds2)])):
@@ -276,12 +304,27 @@ def main() -> int:
                 check_codes[label].add(r.last.returncode)
                 if i == 0:
                     (work / f"check_{label}.out").write_text(r.last.stdout + r.last.stderr)
+            for label in ("daily_with_discovery", "daily_without"):
+                target = work / f"{label}.duckdb"
+                shutil.copyfile(five, target)
+                steps = [(["refresh", "--source", "yahoo"], yahoo_day)]
+                if label == "daily_with_discovery":
+                    steps.append((["refresh", "--listings"], None))
+                steps.append((["refresh", "--source", "hkex", "--universe", "listings"], None))
+                times[label].append(sum(r.run([*step, "--warehouse", str(target)], DAY,
+                                              yahoo_dir=where) for step, where in steps))
+                if label == "daily_with_discovery":
+                    discovery = fetched(r.last.stdout)
     finally:
         hk.stop()
+        if "securities" in locals():
+            securities.stop()
     med = {k: round(statistics.median(v), 3) for k, v in times.items()}
     print(json.dumps({
         "refresh_all_s": med["refresh_all"], "refresh_two_s": med["refresh_two"],
         "check_universe_s": med["check_universe"], "check_indexes_s": med["check_indexes"],
+        "daily_with_discovery_s": med["daily_with_discovery"],
+        "daily_without_s": med["daily_without"], "coverage_with_discovery": discovery,
         "runs_s": {k: [round(x, 2) for x in v] for k, v in times.items()},
         "listed": len(listings), "two_listings": two_codes,
         "coverage_all": coverage.get("all"), "coverage_two": coverage.get("two"),
