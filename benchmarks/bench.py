@@ -12,7 +12,8 @@ and imports exactly as a user's command does.
 Groups: main (gate, main job), incremental, market, sources, stocks (the bundled stock prices of
 issue 11), universe (the listed-universe refresh of issue 12, against local stand-ins),
 orchestration, dbt (needs main), setup (cold installs from PyPI: the one figure that needs the
-network), ipo (check and report with issue 20's IPO views against the code before them).
+network), ipo (check and report with issue 20's IPO views against the code before them),
+sweeps (check with the ledgers' declared perturbations against check --no-sweeps).
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
          "check_two_sources_vs_one": 1.15, "stocks_cold_run_vs_without": 1.5,
          "stocks_load_vs_bulk": 3.0, "stocks_peak_rss_gib": 1.5,
          "universe_refresh_800_vs_2": 10.0, "universe_check_vs_index_check": 1.5,
-         "ipo_views_vs_base_check": 1.3, "listings_discovery_vs_index_refresh": 1.3}
+         "ipo_views_vs_base_check": 1.3, "listings_discovery_vs_index_refresh": 1.3,
+         "check_with_sweeps_vs_check": 1.5}
 GROUPS = ("main", "incremental", "market", "sources", "stocks", "universe", "orchestration",
-          "dbt", "setup", "ipo")
+          "dbt", "setup", "ipo", "sweeps")
 # The last commit before issue 20's IPO views (ipo_bhar, new_economy_ipo_index, delistings in
 # the returns): group ipo runs its code beside this checkout's on the same bundled data.
 IPO_VIEWS_BASE = "d697e6b"
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         print(text, flush=True)
 
     base = WORK / "base.duckdb"
-    if groups & {"main", "sources", "orchestration", "dbt"}:
+    if groups & {"main", "sources", "orchestration", "dbt", "sweeps"}:
         timed(hkpipe("run", "--source", "snapshot", "--warehouse", str(base)))
         timed(hkpipe("check", "--warehouse", str(base)))  # leaves every suite validated
     if "main" in groups:
@@ -151,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_setup(seconds, ratios, inputs, say)
     if "ipo" in groups:
         measure_ipo_views(seconds, ratios, inputs, say)
+    if "sweeps" in groups:
+        measure_sweeps(base, seconds, ratios, inputs, say)
 
     results["met"] = {k: ratios[k] <= GOALS[k] for k in GOALS if k in ratios}
     out.write_text(json.dumps(results, indent=2) + "\n")
@@ -182,6 +186,36 @@ def measure_main(base: Path, seconds: dict, ratios: dict, say) -> None:
     say(f"main job: run --source snapshot, cold     {seconds['run_cold']:7.3f} s  "
         f"ratio {ratios['main_job']:.2f} (goal <= {GOALS['main_job']})")
     say(f"check on unchanged data (stored results)  {seconds['check_cached']:7.3f} s")
+
+
+def measure_sweeps(base: Path, seconds: dict, ratios: dict, inputs: dict, say) -> None:
+    """Issue 24: `check` measuring the variants the bundled ledgers declare / `check
+    --no-sweeps`, each on a fresh copy of the same checked warehouse."""
+    with_sweeps, without = [], []
+    for _ in range(RUNS):
+        for label, extra, times in (("with", [], with_sweeps),
+                                    ("without", ["--no-sweeps"], without)):
+            target = WORK / f"sweeps_{label}.duckdb"
+            shutil.copyfile(base, target)
+            started = time.perf_counter()
+            done = subprocess.run(hkpipe("check", *extra, "--warehouse", str(target)),
+                                  cwd=ROOT, env=env(), capture_output=True, text=True)
+            times.append(time.perf_counter() - started)
+            if done.returncode not in (0, 1):
+                raise SystemExit(f"sweeps benchmark: check {extra} failed\n{done.stderr}")
+    con = duckdb.connect(str(WORK / "sweeps_with.duckdb"), read_only=True)
+    variants = con.execute("SELECT count(*) FROM claim_robustness").fetchall()[0][0]
+    con.close()
+    seconds.update(check_with_sweeps=median(with_sweeps), check_without_sweeps=median(without))
+    ratios["check_with_sweeps_vs_check"] = round(seconds["check_with_sweeps"]
+                                                 / seconds["check_without_sweeps"], 3)
+    inputs["sweeps"] = {"variants": variants,
+                        "how": "hkpipe check vs hkpipe check --no-sweeps, each on a fresh "
+                               "copy of the checked bundled warehouse (suites validated)"}
+    say(f"sweeps: check with {variants} declared variants {seconds['check_with_sweeps']:.2f} s "
+        f"/ --no-sweeps {seconds['check_without_sweeps']:.2f} s: ratio "
+        f"{ratios['check_with_sweeps_vs_check']:.2f} (goal <= "
+        f"{GOALS['check_with_sweeps_vs_check']})")
 
 
 def measure_incremental(seconds: dict, ratios: dict, inputs: dict, say) -> None:

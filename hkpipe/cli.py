@@ -133,8 +133,11 @@ def _parser() -> argparse.ArgumentParser:
                        description="Run the integrity checks, the Great Expectations suites "
                                    "and the claim ledgers (seeds/articles/<article_id>/"
                                    "claims.csv, read as they are now) on the published "
-                                   "warehouse, and record the verdicts with their article in "
-                                   "claim_results without blocking readers. Exit 0 if all "
+                                   "warehouse, with each claim's margin and the "
+                                   "perturbations its ledger declares (column vary), and "
+                                   "record the verdicts with their article in claim_results "
+                                   "(and the sweeps in claim_sweeps and claim_variants) "
+                                   "without blocking readers. Exit 0 if all "
                                    "pass and every verdict equals its expected one, 1 if not, "
                                    "2 for a malformed ledger or article (file, line and field "
                                    "named; nothing is written).")
@@ -144,7 +147,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help='print {"ok", "checks": [{"name", "ok", "detail"}], "claims": '
                         '[{"article_id", "id", "statement", "measured", "verdict", "expected", '
-                        '"changed", "data_as_of", ...}]}')
+                        '"changed", "data_as_of", ...}], "robustness": [{"article_id", '
+                        '"claim_id", "margin", "margin_item", "variants", "agreeing", '
+                        '"boundary", ...}]}')
+    p.add_argument("--no-sweeps", action="store_true",
+                   help="skip the declared perturbations (each claim's margin is still "
+                        "measured)")
     p.add_argument("--no-record", action="store_true",
                    help="only read the warehouse; do not add the verdicts to claim_results")
     p = sub.add_parser("report", parents=[common, seeds],
@@ -288,8 +296,20 @@ def _print_claims(outcome) -> None:
                   f"{r.measured_detail})")
 
 
+def _print_sweeps(outcome) -> None:
+    swept = [s for s in outcome.sweeps if s.variants]
+    if not swept:
+        return
+    print("robustness (the variants each ledger declares; claim_robustness):")
+    for s in swept:
+        margin = "" if s.margin is None else f"margin {_fmt(s.margin)} ({s.margin_item}); "
+        print(f"  {s.claim.key}: {margin}{s.agreeing} of {len(s.variants)} variants agree "
+              f"({s.result.verdict}): {s.boundary}")
+
+
 def _print_checks(outcome) -> None:
     _print_claims(outcome)
+    _print_sweeps(outcome)
     print("checks:")
     width = max((len(c.name) for c in outcome.checks), default=10)
     for c in outcome.checks:
@@ -408,10 +428,12 @@ def cmd_load_seeds(settings, args) -> int:
 
 def cmd_check(settings, args) -> int:
     from . import jobs
-    outcome = jobs.check(settings, record=not args.no_record, article=args.article)
+    outcome = jobs.check(settings, record=not args.no_record, article=args.article,
+                         sweep=not args.no_sweeps)
     if args.json:
         print(json.dumps({"ok": outcome.ok, "checks": [c.as_dict() for c in outcome.checks],
-                          "claims": [c.as_dict() for c in outcome.claims]},
+                          "claims": [c.as_dict() for c in outcome.claims],
+                          "robustness": [s.as_dict() for s in outcome.sweeps]},
                          indent=2, default=str))
     else:
         _print_checks(outcome)

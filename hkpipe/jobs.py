@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import articles as articles_module
 from . import calendar, seeds, sources, warehouse
-from .checks import CheckResult, claims, freshness, integrity, quality
+from .checks import CheckResult, claims, freshness, integrity, quality, sweeps
 from .checks import listings as listing_checks
 from .checks import sources as source_checks
 from .errors import InputError, PipelineError
@@ -52,6 +52,7 @@ class Outcome:
     articles: list = field(default_factory=list)  # the articles (ledgers) checked
     universe: object = None  # a universe refresh's UniverseResult (coverage, failures)
     discovery: object = None  # a listings refresh's warehouse.discovery.DiscoveryResult
+    sweeps: list = field(default_factory=list)  # checks.sweeps.Sweep per claim checked
 
     @property
     def ok(self) -> bool:
@@ -201,8 +202,10 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
 
 
 def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
-              ledger: list[articles_module.Article], *, record: bool) -> None:
-    """Claims, freshness and data-quality suites on ``con``; with ``record``, store them in it.
+              ledger: list[articles_module.Article], *, record: bool,
+              sweep: bool = True) -> None:
+    """Claims (with their margins and, with ``sweep``, the variants their ledgers declare),
+    freshness and data-quality suites on ``con``; with ``record``, store them in it.
 
     Stored suite results are looked up first, so GX (slow to import) is imported in the
     background only when a batch changed, while the claims are computed.
@@ -220,11 +223,13 @@ def _evaluate(con, settings: Settings, outcome: Outcome, command: str,
     outcome.articles = ledger
     checked = articles_module.all_claims(ledger)
     outcome.claims = claims.evaluate(con, checked)
+    outcome.sweeps = sweeps.sweep(con, outcome.claims, variants=sweep)
     rows = [r.as_dict() for r in outcome.claims]
     validation.add(quality.claim_results_batch(rows, [c.key for c in checked]))
     outcome.checks += validation.finish(store=record)
     if record:
         writes.record_claims(con, rows, run_id=outcome.run_id, command=command)
+        writes.record_sweeps(con, outcome.sweeps, run_id=outcome.run_id)
 
 
 def run(settings: Settings, *, source: str = "auto") -> Outcome:
@@ -432,11 +437,14 @@ def load_seeds(settings: Settings) -> Outcome:
     return outcome
 
 
-def check(settings: Settings, *, record: bool = True, article: str | None = None) -> Outcome:
+def check(settings: Settings, *, record: bool = True, article: str | None = None,
+          sweep: bool = True) -> Outcome:
     """Integrity checks, claim ledgers and GX suites on the published warehouse.
 
-    Every article's ledger is checked, or only ``article``'s. With ``record`` the verdicts go
-    into ``claim_results`` through a build-and-publish (so an analyst's open connection is never
+    Every article's ledger is checked, or only ``article``'s, with the perturbations the
+    ledgers declare unless ``sweep`` is false (each claim's margin is measured regardless).
+    With ``record`` the verdicts and sweeps go into ``claim_results``, ``claim_sweeps`` and
+    ``claim_variants`` through a build-and-publish (so an analyst's open connection is never
     in the way); without, the warehouse is only read.
     """
     outcome = Outcome(new_run_id(), settings.warehouse)
@@ -449,11 +457,11 @@ def check(settings: Settings, *, record: bool = True, article: str | None = None
         with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
                              migrated=outcome.migrated) as con:
             calendar.sync(con, settings.clock())
-            _evaluate(con, settings, outcome, "check", ledger, record=True)
+            _evaluate(con, settings, outcome, "check", ledger, record=True, sweep=sweep)
     else:
         con = reads.open_current(settings.warehouse)
         try:
-            _evaluate(con, settings, outcome, "check", ledger, record=False)
+            _evaluate(con, settings, outcome, "check", ledger, record=False, sweep=sweep)
         finally:
             con.close()
     return outcome
@@ -475,6 +483,7 @@ def report(settings: Settings, out_dir: Path, *, data_docs: bool = True):
     try:
         return outcome, report_module.build(con, outcome.articles, outcome.claims,
                                             outcome.checks, out_dir, data_docs=data_docs,
+                                            robustness=[s.as_dict() for s in outcome.sweeps],
                                             checked_on=settings.today(),
                                             author=settings.review_author,
                                             author_url=settings.review_author_url)
@@ -530,6 +539,7 @@ def report_recorded(settings: Settings, out_dir: Path, run_id: str, checks: list
         # the ClaimReviews are dated by the check that recorded the verdicts (UTC day)
         return outcome, report_module.build(con, articles, outcome.claims, outcome.checks,
                                             out_dir, data_docs=data_docs,
+                                            robustness=reads.claim_sweep_rows(con, run_id),
                                             checked_on=rows[0]["checked_at"].date(),
                                             author=settings.review_author,
                                             author_url=settings.review_author_url)

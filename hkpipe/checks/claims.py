@@ -19,6 +19,8 @@ The ledger is input, so it is held to rules before anything runs:
   ``> >= < <= = != ==``, joined by ``and``, ``or``, ``not`` and parentheses. It is parsed with
   Python's ``ast`` and evaluated node by node; nothing else (no calls, attributes, arithmetic)
   is accepted;
+- ``vary`` (optional) declares perturbations: parameters to vary and their ranges
+  (``hkpipe.checks.sweeps``), only those the query lets vary (``-- vary: since``);
 - a second reading (``rounded_comparison``) states its kind and says in words what it tests.
   A ``rounded`` reading keeps the operators of the comparison, in order (only the items may
   differ, e.g. the value rounded as the article rounds); a reading that changes an operator is
@@ -46,7 +48,7 @@ from ..settings import SQL_DIR
 VERDICTS = ("holds", "fails", "unverifiable")
 READING_KINDS = ("rounded", "looser")
 LEDGER_REQUIRED = ["id", "statement", "query", "params", "measured", "comparison", "expected"]
-LEDGER_OPTIONAL = ["rounded_comparison", "rounded_kind", "rounded_reading", "note"]
+LEDGER_OPTIONAL = ["rounded_comparison", "rounded_kind", "rounded_reading", "note", "vary"]
 CLAIMS_DIR = SQL_DIR / "claims"
 QUERY_NAME = re.compile(r"[a-z_]+")
 ITEM_NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -72,6 +74,7 @@ class Claim:
     rounded_kind: str | None = None
     rounded_reading: str | None = None
     ledger: Path | None = None
+    vary: tuple = ()  # sweeps.Axis per varied parameter (the ledger's ``vary``)
 
     @property
     def key(self) -> str:
@@ -356,11 +359,17 @@ def _claim(path: Path, article_id: str, row: dict) -> Claim:
         params = parse_params(row["params"], declared_params(row["query"]))
     except ValueError as exc:
         raise fail("params", f"{exc} (sql/claims/{row['query']}.sql)") from None
+    from .sweeps import parse_vary  # sweeps builds on this module
+
+    try:
+        vary = parse_vary(row["vary"], query=row["query"], comparison=row["comparison"])
+    except ValueError as exc:
+        raise fail("vary", str(exc)) from None
     return Claim(row["id"], row["statement"], row["query"], params, row["measured"],
                  row["comparison"], row["rounded_comparison"] or None, row["expected"],
                  row["note"], line, article_id=article_id,
                  rounded_kind=row["rounded_kind"] or None,
-                 rounded_reading=row["rounded_reading"] or None, ledger=path)
+                 rounded_reading=row["rounded_reading"] or None, ledger=path, vary=vary)
 
 
 def _check_second_reading(row: dict, fail) -> None:

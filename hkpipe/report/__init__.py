@@ -95,11 +95,11 @@ def fmt(value, digits: int = 2) -> str:
 
 def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks: list,
           out_dir: Path, *, checked_on: date, data_docs: bool = True, author: str = "hkpipe",
-          author_url: str = "") -> Report:
+          author_url: str = "", robustness: list[dict] | None = None) -> Report:
     """Write report.md, report.html, charts/<article>/<chart>.png, articles/<id>/claims.jsonld
     (and gx/ Data Docs) into ``out_dir``: one section per article in ``articles``, with its
-    claims' ``results``, checked on ``checked_on`` and published by ``author``
-    (``claimreview``)."""
+    claims' ``results`` and their ``robustness`` (``Sweep.as_dict`` rows: margin, variants,
+    boundary), checked on ``checked_on`` and published by ``author`` (``claimreview``)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display; files only
@@ -119,6 +119,8 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
                                    reviews)
         report.reviews.append(jsonld)
         sections.append({"article": article, "claims": [_claim(r) for r in mine],
+                         "robustness": [r for r in robustness or []
+                                        if r["article_id"] == article.id],
                          "changed": [r.claim.id for r in mine if r.changed],
                          "charts": charts, "tables": tables, "reviews": reviews,
                          "jsonld": jsonld.relative_to(out_dir).as_posix()})

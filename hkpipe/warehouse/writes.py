@@ -179,3 +179,26 @@ def record_claims(con: duckdb.DuckDBPyConnection, rows: list[dict], *, run_id: s
             "rounded_comparison": r["rounded_comparison"],
             "rounded_verdict": r["rounded_verdict"],
             "evidence": json.dumps(r["evidence"]), "note": r["note"]})
+
+
+def record_sweeps(con: duckdb.DuckDBPyConnection, sweeps: list, *, run_id: str) -> None:
+    """Store a check's claim sweeps (``checks.sweeps.Sweep``): a summary row per claim in
+    ``claim_sweeps`` and its variants in ``claim_variants``, in one insert."""
+    checked_at = utc_now()
+    for s in sweeps:
+        row = s.as_dict()
+        del row["agree_share"]  # the view derives it
+        con.execute(sqlfiles.query("load/claim_sweeps_insert"),
+                    {"run_id": run_id, "checked_at": checked_at, **row})
+    rows = [{"article_id": s.claim.article_id, "claim_id": s.claim.id, "variant": i,
+             "varied": "; ".join(f"{k}={v}" for k, v in variant.params.items()),
+             "params": json.dumps(variant.params, default=str),
+             "measured": variant.measured, "verdict": variant.verdict}
+            for s in sweeps for i, variant in enumerate(s.variants)]
+    if not rows:
+        return
+    con.register("variant_batch", pd.DataFrame(rows))
+    try:
+        con.execute(sqlfiles.query("load/claim_variants_insert"), {"run_id": run_id})
+    finally:
+        con.unregister("variant_batch")

@@ -1,5 +1,6 @@
 -- Was a year's first-day change the best since a given year?
 -- params: symbol TEXT, year INTEGER, since INTEGER
+-- vary: symbol, year, since
 -- Items: target (the year's change),
 -- best_between (the best first-day change strictly between the two years), since (the change
 -- in the year named), and one evidence row per year in the span. Changes are rounded to 1e-6

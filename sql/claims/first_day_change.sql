@@ -1,6 +1,7 @@
 -- A symbol's first XHKG session of a year against the previous year's last session (NULL,
 -- with the missing session named, where the data lacks either close).
 -- params: symbol TEXT, year INTEGER
+-- vary: symbol, year
 -- Items: change (percent), change_1dp (rounded as an article would), close, prev_close.
 -- as_of: the symbol's last stored session (the as-of date of the series read).
 -- The change is rounded to 1e-6 percentage points so that binary floating-point noise cannot

@@ -1,6 +1,7 @@
 -- A symbol's first-session change of a year beside a benchmark's (first XHKG session against
 -- the previous year's last, as first_trading_day_returns defines it).
 -- params: symbol TEXT, benchmark TEXT, year INTEGER
+-- vary: symbol, benchmark, year
 -- Items: change, benchmark_change, excess (change minus benchmark_change, percentage points).
 -- as_of: the symbol's last stored session (the as-of date of the series read).
 -- Changes are rounded to 1e-6 percentage points so that floating-point noise cannot decide a

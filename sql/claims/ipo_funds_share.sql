@@ -2,6 +2,7 @@
 -- (ipo_offers.funds_raised_hkd). The offers counted are the curated listings of type IPO
 -- listed in the period (introductions and transfers raise no funds).
 -- params: from_date DATE, to_date DATE, definition TEXT
+-- vary: from_date, to_date, definition
 -- definition: core, broad or new_consumer (nested, as in new_economy_counted).
 -- Items: share_pct (new-economy funds / all funds x 100; NULL unless every IPO of the period
 -- has its funds raised, so an incomplete sum never passes for the whole), share_of_known_pct

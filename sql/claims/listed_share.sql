@@ -3,6 +3,7 @@
 -- on HKEX's List of Securities of that day (listed_issuers). The bundled list of all issuers
 -- is HKEX's of 2025-12-31, so the share is measurable at that date only.
 -- params: as_of DATE, definition TEXT
+-- vary: as_of, definition
 -- definition: core, broad or new_consumer (nested, as in new_economy_counted).
 -- Items: share_pct (new_economy / all_listed x 100; NULL at any other date), new_economy
 -- (listings since the 2018-04-30 reform only: earlier new-economy issuers are not curated, so

@@ -1,5 +1,6 @@
 -- New listings in a year up to the data's end, against the same months of the year before.
 -- params: year INTEGER, definition TEXT, route TEXT
+-- vary: year, definition, route
 -- definition: core, broad, new_consumer or any (the tiers counted, nested as in
 -- new_economy_counted); route: any, or a listing_route() value (18A, 18C, WVR, secondary, A+H,
 -- conventional). The window runs from 1 January to the data's end (listings_data_end()) or

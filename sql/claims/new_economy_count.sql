@@ -1,6 +1,7 @@
 -- Listed new-economy issuers at a date under each definition, by the one counting rule
 -- (new_economy_tiers_at over new_economy_counted).
 -- params: as_of DATE
+-- vary: as_of
 -- Items: core, broad, new_consumer, and listed_total (every post-reform listing still listed,
 -- any tier). None when the listings table is empty. as_of: the date counted at.
 WITH counted AS (

@@ -1,6 +1,7 @@
 -- An official count (published_counts, through new_economy_vs_published) against the curated
 -- listings at the same date, under the definition the ledger states.
 -- params: as_of DATE, measure TEXT, definition TEXT
+-- vary: as_of, definition
 -- as_of is the date the view compares at (a month is read as its end, "mid-year" as 30 June);
 -- measure is new_economy_listed or chapter_18a_listed; definition is core, broad or
 -- new_consumer. Items: published (the number, qualifier dropped), count (the table's count
