@@ -26,6 +26,7 @@ reviewed and filled them in, so ``load-seeds``, ``run`` and ``check`` exit 2 mea
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import os
@@ -107,15 +108,15 @@ _PRIORITY = {kind: i for i, kind in enumerate(
 # previous candidate's end to the next one's start). Order matters: the first that fits wins.
 # It is a module constant, not a data file, because its patterns are regular expressions that
 # only this module reads: kept beside the code they work with, compiled and tested once at
-# import; tests/unit/test_drafts.py checks each kind names a file in sql/claims/ and is listed
-# in docs/ledgers.md.
+# import; tests/unit/test_drafts.py checks each kind names a file in sql/claims/ and that
+# docs/ledgers.md shows each rule's row as it is here.
 _SHARE = r"(?:%|\bper\s?cent|\bpercent)\s+of\s+(?:(?:all|total|the|its|this\s+year's)\s+)*"
 KIND_RULES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     # (claim kind, statement kinds, keywords in words, pattern)
     ("best_start_since", ("comparative",), "best start since",
      r"\bbest\s+(?:\w+\s+)?start\s+since\b"),
     ("first_day_vs_benchmark", ("percent", "comparative"),
-     "first trading day/session ... outperformed or than the benchmark/index",
+     "first trading day/session ... outperformed, or than the benchmark/index",
      r"\bfirst\s+(?:trading\s+)?(?:day|session)\b.*\b(?:outperform\w*|than\s+the\s+(?:benchmark"
      r"|index|Hang\s+Seng|HSI))|\b(?:outperform\w*|than\s+the\s+(?:benchmark|index))\b.*"
      r"\bfirst\s+(?:trading\s+)?(?:day|session)\b"),
@@ -140,7 +141,8 @@ KIND_RULES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
      "more/fewer ... listings/listed, than last year/a year earlier",
      r"\b(?:more|fewer)\b.*\blist(?:ings?|ed)\b|\bthan\s+(?:a\s+year\s+(?:earlier|ago)|"
      r"last\s+year|in\s+\d{4})"),
-    ("event_date", ("date", "year"), "launched/introduced/took effect/began ... in a month",
+    ("event_date", ("date", "year"),
+     "launched, introduced, took effect, began, went live ... a date",
      rf"\b{_EVENT}\b"),
 )
 _RULES = [(kind, set(fits), re.compile(pattern, re.IGNORECASE | re.DOTALL))
@@ -159,6 +161,7 @@ class Statement:
     # the stretch of the sentence the statement's claim kind is read from: from the previous
     # candidate's end to the next one's start (offsets into the text)
     context: tuple[int, int] = (0, 0)
+    row: bool = False  # whether it becomes a ledger row (a candidate claim)
 
     @property
     def candidate(self) -> bool:
@@ -176,7 +179,7 @@ _ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Inc", "Ltd", "Co", "Corp", "
                   "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
                   "Dec", "e.g", "i.e", "U.S", "approx")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[A-Z0-9])"
-                           r"|\n[ \t]*\n")
+                           r"|\n[ \t\r]*\n")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -214,44 +217,49 @@ def find_statements(text: str) -> list[Statement]:
                 if b > a:
                     matches.append((a, b, kind))
         matches.sort(key=lambda m: (-(m[1] - m[0]), _PRIORITY[m[2]], m[0]))
-        kept: list[tuple[int, int, str]] = []
+        kept: list[tuple[int, int, str]] = []  # sorted by start, none overlapping
         for m in matches:
-            if all(m[1] <= k[0] or m[0] >= k[1] for k in kept):
-                kept.append(m)
-        kept.sort()
+            i = bisect.bisect(kept, m)
+            if (i == 0 or kept[i - 1][1] <= m[0]) and (i == len(kept) or kept[i][0] >= m[1]):
+                kept.insert(i, m)
         statements = [Statement(sentence[a:b], s_start + a, s_start + b, kind, sentence, s_start)
                       for a, b, kind in kept]
-        candidates = [s for s in statements if _is_candidate(s, statements)]
+        chosen = _rows_of(statements)
+        number = {c.start: i for i, c in enumerate(chosen)}
         for s in statements:
-            if s in candidates:
-                i = candidates.index(s)
-                before = candidates[i - 1].end if i else s_start
-                after = candidates[i + 1].start if i + 1 < len(candidates) else s_end
+            i = number.get(s.start)
+            if i is not None:
+                before = chosen[i - 1].end if i else s_start
+                after = chosen[i + 1].start if i + 1 < len(chosen) else s_end
             else:
                 before, after = s_start, s_end
             found.append(Statement(s.text, s.start, s.end, s.kind, sentence, s_start,
-                                   (before, after)))
+                                   (before, after), i is not None))
     return found
 
 
-def _is_candidate(s: Statement, in_sentence: list[Statement]) -> bool:
-    if s.candidate:
-        return True
-    if s.kind not in ("date", "year"):
-        return False
-    # a date is its own claim where nothing else in the sentence is, or after an event verb
-    if not any(o.candidate for o in in_sentence):
-        return s is next(o for o in in_sentence if o.kind in ("date", "year"))
-    before = s.sentence[:s.start - s.sentence_start]
-    return re.search(rf"\b{_EVENT}\s+(?:\w+\s+){{0,2}}$", before, re.IGNORECASE) is not None
+def _rows_of(in_sentence: list[Statement]) -> list[Statement]:
+    """The statements of one sentence that become ledger rows."""
+    any_candidate = any(s.candidate for s in in_sentence)
+    first_date = next((s for s in in_sentence if s.kind in ("date", "year")), None)
+    chosen = []
+    for s in in_sentence:
+        if s.candidate:
+            chosen.append(s)
+        elif s.kind in ("date", "year"):
+            # a date is its own claim where nothing else in the sentence is, or after an
+            # event verb ("launched in May 2025")
+            before = s.sentence[max(0, s.start - s.sentence_start - 80):
+                                s.start - s.sentence_start]
+            if (not any_candidate and s is first_date) or re.search(
+                    rf"\b{_EVENT}\s+(?:\w+\s+){{0,2}}$", before, re.IGNORECASE):
+                chosen.append(s)
+    return chosen
 
 
 def candidates(statements: list[Statement]) -> list[Statement]:
-    """The statements that become ledger rows (``_is_candidate``)."""
-    by_sentence: dict[int, list[Statement]] = {}
-    for s in statements:
-        by_sentence.setdefault(s.sentence_start, []).append(s)
-    return [s for s in statements if _is_candidate(s, by_sentence[s.sentence_start])]
+    """The statements that become ledger rows."""
+    return [s for s in statements if s.row]
 
 
 def suggest_kind(statement: Statement) -> str:
@@ -279,6 +287,22 @@ def _toml_string(text: str) -> str:
 
 def _words(text: str) -> str:
     return " ".join(text.split())
+
+
+# A row's statement is its sentence; in a longer one (a text without full stops), the words
+# around the statement, so that a ledger row stays a line a reader can check.
+MAX_STATEMENT = 400
+
+
+def _statement_words(s: Statement) -> str:
+    if len(s.sentence) <= MAX_STATEMENT:
+        return _words(s.sentence)
+    side = (MAX_STATEMENT - len(s.text)) // 2
+    a = max(s.sentence_start, s.start - max(side, 0))
+    b = min(s.sentence_start + len(s.sentence), s.end + max(side, 0))
+    offset = s.sentence_start
+    return (("..." if a > offset else "") + _words(s.sentence[a - offset:b - offset])
+            + ("..." if b < offset + len(s.sentence) else ""))
 
 
 def _slug(text: str) -> str:
@@ -344,7 +368,7 @@ def draft(text: str, article_id: str, source: str = "the article's text") -> tup
         else:
             why = "no claim kind suggested: choose a query in sql/claims/"
         writer.writerow({
-            "id": row.id, "statement": _words(s.sentence), "query": row.query,
+            "id": row.id, "statement": _statement_words(s), "query": row.query,
             "note": f"DRAFT, not reviewed: found '{_words(s.text)}' ({s.kind}, characters "
                     f"{s.start}-{s.end} of {source}); {why}. Fill in params, measured, "
                     "comparison and expected after review.",
