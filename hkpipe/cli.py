@@ -549,7 +549,7 @@ def cmd_claims(settings, args) -> int:
     path = Path(args.file)
     text = drafts.read_text(path)
     folder, rows = drafts.write(settings.seeds_dir, args.article, text, source=path.name,
-                                force=args.force)
+                                force=args.force, path=path)
     suggested = sum(bool(r.query) for r in rows)
     print(f"wrote a DRAFT to {folder}: article.toml and claims.csv, {len(rows)} candidate "
           f"claim(s), {suggested} with a suggested query")

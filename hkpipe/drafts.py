@@ -3,7 +3,7 @@
 ``find_statements`` finds the numeric statements of a text, each with its character span
 (``start``, ``end``: offsets into the text as decoded, a UTF-8 byte-order mark dropped) and its
 kind: ``percent`` ("2.8 percent", "15%"), ``amount`` ("HK$1.2 billion"), ``count`` ("400
-companies", "six innovative industries"), ``comparative`` ("best start since 2013", "a record",
+companies", "six innovative industries"), ``comparative`` ("best start since 2013", "record",
 "highest", "more frontier tech firms"; "more than", "over", "at least" are read as part of the
 quantity they qualify), ``date`` ("May 2025", "end of last year", "2026-01-04") and ``year``
 ("2013"). ``draft`` turns them into a draft ``article.toml`` and ``claims.csv``: one candidate
@@ -54,18 +54,18 @@ _MODIFIER = (r"(?i:(?:(?:more|fewer|less)\s+than|over|above|below|under|at\s+lea
              r"up\s+to|nearly|almost|about|around|roughly|approximately|close\s+to|some|"
              r"just\s+(?:over|under)|a\s+record(?:\s+high\s+of)?|record)\s+)")
 _SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn|tn)\b)"
-_CURRENCY = r"(?:HK\$|US\$|RMB\s?|HKD\s?|USD\s?|CNY\s?|\$)"
+_CURRENCY = r"(?:(?:HK|US)?\$\s?|(?:RMB|HKD|USD|CNY)\s?)"
 _CURRENCY_AFTER = r"(?:\s+(?:yuan|Hong\s+Kong\s+dollars|US\s+dollars|dollars|HKD|USD|RMB)\b)"
 _PERCENT = (r"(?:\s?%|\s+per\s?cent\b|\s+percentage\s+points?\b|\s+basis\s+points?\b"
             r"|\s+bps\b)")
-_COUNTED = (r"(?:companies|company|firms|firm|listings|IPOs|issuers|stocks|enterprises|"
+_COUNTED = (r"(?:companies|company|firms|firm|listings|IPOs|issuers|stocks|shares|enterprises|"
             r"businesses|industries|sectors|deals|applications|applicants|constituents|"
             r"investors|points|members|times|days|sessions|weeks|months|years)")
 # up to three words (or an ellipsis) between a number and what it counts: "400 new-economy
 # companies", "100 ... companies"
 _BETWEEN = r"(?:\s+(?:[A-Za-z][\w'-]*|\.\.\.|\u2026)){0,3}?"
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?")
+_MONTH = (r"(?:(?:January|February|March|April|May|June|July|August|September|October|"
+          r"November|December)\b|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?)")
 _PART = (r"(?:end|start|beginning|middle|close|first\s+half|second\s+half|"
          r"(?:first|second|third|fourth)\s+quarter)")
 _EVENT = (r"(?:launch(?:ed|es)?|introduc(?:ed|es)|debut(?:ed|s)?|took\s+effect|came\s+into\s+"
@@ -400,9 +400,10 @@ def read_text(path: Path) -> str:
 
 
 def write(seeds_dir: Path, article_id: str, text: str, *, source: str = "the article's text",
-          force: bool = False) -> tuple[Path, list[Row]]:
+          force: bool = False, path: Path | None = None) -> tuple[Path, list[Row]]:
     """Write the draft folder ``seeds_dir/articles/<article_id>/``; refuse an existing one
-    unless ``force`` (then its article.toml and claims.csv are replaced, nothing else)."""
+    unless ``force`` (then its article.toml and claims.csv are replaced, nothing else).
+    ``source`` names the text in the draft's notes, ``path`` (default ``source``) in errors."""
     if not ARTICLE_ID.fullmatch(article_id):
         raise InputError(None, f"{article_id!r} is not an article id (letters, digits, _ . -; "
                          "not starting with . _ or -)", field="--article")
@@ -410,13 +411,15 @@ def write(seeds_dir: Path, article_id: str, text: str, *, source: str = "the art
     if not seeds_dir.is_dir():
         raise InputError(seeds_dir, "no such seeds folder")
     folder = seeds_dir / ARTICLES_DIR / article_id
+    if folder.exists() and not folder.is_dir():
+        raise InputError(folder, "exists and is not a folder; an article is a folder")
     if folder.exists() and not force:
         raise InputError(folder, "already exists; a draft does not overwrite an article folder "
                          "(give --force to replace its article.toml and claims.csv)")
     drafted = rows(text)
     if not drafted:
-        raise InputError(source, "no numeric, comparative or date statement found; nothing "
-                         "written")
+        raise InputError(path or source, "no numeric, comparative or date statement found; "
+                         "nothing written")
     toml_text, csv_text = draft(text, article_id, source)
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in (("article.toml", toml_text), ("claims.csv", csv_text)):

@@ -132,6 +132,10 @@ def test_the_draft_ledger_has_the_ledgers_header():
 
 
 def test_the_loader_refuses_a_draft_until_it_is_reviewed_and_then_reads_it(tmp_path):
+    # Intended: the loader refuses a missing date, an empty outlet and an empty query,
+    # measured, comparison or expected, so an unreviewed draft can never reach the verdict
+    # gate; each refusal names the field a person must fill in. Otherwise the draft is a
+    # folder the loader reads (ids, header, passages and their claims).
     text = "The benchmark Hang Seng Index rose by more than 2.8 percent on the first trading " \
            "day of 2026."
     folder, rows = drafts.write(tmp_path, "draft-test", text, source="t.txt")
@@ -212,3 +216,36 @@ def test_a_row_of_a_very_long_sentence_quotes_the_words_around_its_statement():
     assert all(len(row["statement"]) <= drafts.MAX_STATEMENT + 6 for row in ledger)
     assert ledger[-1]["statement"].startswith("...")
     assert ledger[-1]["statement"].endswith("HK$3 billion")
+
+
+@pytest.mark.parametrize(("text", "statement", "kind"), [
+    ("Turnover was 15% higher.", "15%", "percent"),
+    ("The spread narrowed by 3 percentage points.", "3 percentage points", "percent"),
+    ("It raised US$300 million.", "US$300 million", "amount"),
+    ("It raised RMB5bn.", "RMB5bn", "amount"),
+    ("It raised HK$ 1.2 billion.", "HK$ 1.2 billion", "amount"),
+    ("Over 3 million shares changed hands.", "Over 3 million shares", "count"),
+    ("At least 400 companies listed.", "At least 400 companies", "count"),
+    ("The index tracks six innovative industries.", "six innovative industries", "count"),
+    ("Volume was the highest in ten years.", "highest in ten years", "comparative"),
+    ("Listings hit a record.", "record", "comparative"),
+    ("Prices fell to the lowest level.", "lowest", "comparative"),
+    ("The plan was unveiled in H1 2025.", "H1 2025", "date"),
+    ("The rule starts in November.", "November", "date"),
+    ("The index was created in 2013.", "2013", "year"),
+])
+def test_the_documented_statements_are_found(text, statement, kind):
+    rows = drafts.rows(text)
+    assert [(r.statement.text, r.statement.kind) for r in rows] == [(statement, kind)]
+
+
+def test_words_that_only_look_like_statements_are_not_found():
+    text = ("The HKEX Tech 100 Index may rise over the year under Chapter 18C, said Mr. Chan. "
+            "Some firms march on.")
+    assert drafts.find_statements(text) == []
+
+
+def test_a_text_without_statements_writes_nothing(tmp_path):
+    with pytest.raises(InputError) as refused:
+        drafts.write(tmp_path, "none", "Markets were calm.", path=tmp_path / "calm.txt")
+    assert refused.value.path.endswith("calm.txt") and not (tmp_path / "articles").exists()
