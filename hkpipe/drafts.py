@@ -18,7 +18,7 @@ percentage points, HK$/US$/RMB amounts in million or billion, counts of companie
 listings, years and months), which a few patterns cover exactly and testably, while a general
 unit parser would add a dependency and still not know the comparatives or the claim kinds.
 
-A draft is never a verdict: ``expected`` is always empty, as are ``measured`` and
+A draft is never a verdict: ``expected`` is always empty, as are ``params``, ``measured`` and
 ``comparison``, and the article's outlet and date, which the text does not give. The loader
 (``hkpipe.articles``) refuses the folder, naming the first field missing, until a person has
 reviewed and filled them in, so ``load-seeds``, ``run`` and ``check`` exit 2 meanwhile.
