@@ -106,6 +106,33 @@ def _parser() -> argparse.ArgumentParser:
                         "once the seeds so changed pass the loader, for a person to review in "
                         "the diff")
 
+    p = sub.add_parser("claims",
+                       help="tools for claim ledgers (claims draft: a draft ledger from text)",
+                       description="Tools for the claim ledgers of seeds/articles/<id>/ "
+                                   "(article.toml and claims.csv).")
+    verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")
+    q = verbs.add_parser("draft", parents=[seeds],
+                         help="draft an article folder from the article's plain text",
+                         description="Find the numeric statements of a plain-text UTF-8 "
+                                     "article (percentages, HK$/US$/RMB amounts, counts of "
+                                     "companies or listings, comparatives such as 'more "
+                                     "than', 'best start since' or 'record', dates and years) "
+                                     "and write a draft folder seeds/articles/ID/: "
+                                     "article.toml with the sentences holding them as "
+                                     "passages, and claims.csv with one candidate row each, "
+                                     "its query suggested from a keyword table where one "
+                                     "fits (docs/ledgers.md). expected, measured, comparison, "
+                                     "outlet and date are left empty for a person to review "
+                                     "and fill in; until then the loader refuses the folder, "
+                                     "so load-seeds, run and check exit 2 naming the first "
+                                     "missing field. An existing folder is not overwritten "
+                                     "without --force.")
+    q.add_argument("file", metavar="ARTICLE.txt", help="the article's plain text, UTF-8")
+    q.add_argument("--article", required=True, metavar="ID",
+                   help="the new folder's name and the article's id (letters, digits, _ . -)")
+    q.add_argument("--force", action="store_true",
+                   help="replace the folder's article.toml and claims.csv if it exists")
+
     p = sub.add_parser("import-prices", parents=[common, seeds],
                        help="load a CSV export of daily prices for one symbol",
                        description="Load a CSV export (header: date, close, and any of open, "
@@ -201,7 +228,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = Settings.from_env(warehouse=args.warehouse,
+        settings = Settings.from_env(warehouse=getattr(args, "warehouse", None),
                                      seeds_dir=getattr(args, "seeds_dir", None))
         if args.command in WRITERS:
             _ensure_default_folder(settings)
@@ -539,10 +566,30 @@ def cmd_listings(settings, args) -> int:
     return EXIT_OK
 
 
+def cmd_claims(settings, args) -> int:
+    from . import drafts
+    path = Path(args.file)
+    text = drafts.read_text(path)
+    folder, rows = drafts.write(settings.seeds_dir, args.article, text, source=path.name,
+                                force=args.force, path=path)
+    suggested = sum(bool(r.query) for r in rows)
+    print(f"wrote a DRAFT to {folder}: article.toml and claims.csv, {len(rows)} candidate "
+          f"claim(s), {suggested} with a suggested query")
+    for r in rows:
+        s = r.statement
+        print(f"  {r.id}  {r.query or '(no query suggested)'}  {s.kind} {s.text!r} "
+              f"[{s.start}-{s.end}]")
+    print("  not reviewed: fill in outlet, date and provenance in article.toml, and each row's "
+          "query, params, measured, comparison and expected; until then load-seeds, run and "
+          "check refuse the seeds (exit 2)")
+    return EXIT_OK
+
+
 WRITERS = {"run", "refresh", "load-seeds", "import-prices"}  # may create the default data/
 COMMANDS = {"run": cmd_run, "refresh": cmd_refresh, "load-seeds": cmd_load_seeds,
             "check": cmd_check, "report": cmd_report, "import-prices": cmd_import_prices,
-            "status": cmd_status, "migrate": cmd_migrate, "listings": cmd_listings}
+            "status": cmd_status, "migrate": cmd_migrate, "listings": cmd_listings,
+            "claims": cmd_claims}
 
 if __name__ == "__main__":
     sys.exit(main())
