@@ -41,7 +41,8 @@ from .errors import InputError
 # The ledger's columns in the order the bundled ledgers write them (claims.py holds the rule
 # of which are required; this is only their order).
 LEDGER_COLUMNS = ["id", "statement", "query", "params", "measured", "comparison",
-                  "rounded_comparison", "rounded_kind", "rounded_reading", "expected", "note"]
+                  "rounded_comparison", "rounded_kind", "rounded_reading", "expected", "note",
+                  "vary"]
 CANDIDATE_KINDS = ("percent", "amount", "count", "comparative")
 
 # --- the patterns -------------------------------------------------------------------------
