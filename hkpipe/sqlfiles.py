@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -43,3 +44,23 @@ def apply_folder(con, name: str) -> None:
         if len(deferred) == len(pending):
             raise error
         pending = deferred
+
+
+# A claim query as a table macro, for sweeps (hkpipe.checks.sweeps): the file's own text with
+# each bound parameter $name turned into the macro's parameter sweep_name; only identifiers
+# from the file change, every value still arrives bound (from the registered variants frame).
+SWEEP_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def sweep_macro(name: str, params: list[str]) -> str:
+    """``CREATE TEMP MACRO`` of claim query ``claims/<name>`` over its declared ``params``."""
+    body = SWEEP_PARAM.sub(r"sweep_\1", query(f"claims/{name}")).rstrip().rstrip(";")
+    args = ", ".join(f"sweep_{p}" for p in params)
+    return f"CREATE OR REPLACE TEMP MACRO hkpipe_sweep_{name}({args}) AS TABLE {body}"
+
+
+def sweep_call(name: str, params: list[str]) -> str:
+    """The macro of ``sweep_macro`` called LATERAL over the registered ``sweep_variants``."""
+    args = ", ".join(f"v.sweep_{p}" for p in params)
+    return ("SELECT v.sweep_variant, r.item, r.value FROM sweep_variants AS v, "  # noqa: S608
+            f"LATERAL hkpipe_sweep_{name}({args}) AS r")

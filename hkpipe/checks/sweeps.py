@@ -346,14 +346,8 @@ def _batched(con: duckdb.DuckDBPyConnection, query: str, params: list[dict]) -> 
     macro, called LATERAL over the variants."""
     import pandas as pd
 
-    # Only identifiers are spliced in: the query's name ([a-z_]+, a file in sql/claims/) and
-    # its declared parameter names; every value arrives through the registered frame.
     names = list(declared_params(query))
-    body = re.sub(r"\$([a-z_][a-z0-9_]*)", r"sweep_\1", sqlfiles.query(f"claims/{query}"))
-    macro = f"hkpipe_sweep_{query}"
-    args = ", ".join(f"sweep_{n}" for n in names)
-    con.execute(f"CREATE OR REPLACE TEMP MACRO {macro}({args}) AS TABLE "
-                + body.rstrip().rstrip(";"))
+    con.execute(sqlfiles.sweep_macro(query, names))
     frame = pd.DataFrame([{f"sweep_{n}": p[n] for n in names} for p in params])
     frame.insert(0, "sweep_variant", range(len(params)))
     for n in names:  # typed as the query declares, so a DATE is compared as a date
@@ -361,10 +355,7 @@ def _batched(con: duckdb.DuckDBPyConnection, query: str, params: list[dict]) -> 
             frame[f"sweep_{n}"] = pd.to_datetime(frame[f"sweep_{n}"]).dt.date
     con.register("sweep_variants", frame)
     try:
-        calls = ", ".join(f"v.sweep_{n}" for n in names)
-        rows = con.execute(
-            "SELECT v.sweep_variant, r.item, r.value FROM sweep_variants AS v, "  # noqa: S608
-            f"LATERAL {macro}({calls}) AS r").fetchall()
+        rows = con.execute(sqlfiles.sweep_call(query, names)).fetchall()
     finally:
         con.unregister("sweep_variants")
     out: list[dict] = [{} for _ in params]

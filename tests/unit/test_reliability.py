@@ -9,7 +9,10 @@ from hkpipe.settings import PROJECT_ROOT
 EXECUTE = re.compile(r"\.(execute|executemany|sql|aggregate|filter)\(")
 
 
-SAFE_ARGUMENT = re.compile(r"""(sqlfiles\.)?(query|file_text)\(|"[A-Z][A-Z_ ]*[a-z_]*"\)|\)""")
+# sweep_macro / sweep_call: a named claim file as a table macro (its $parameters become the
+# macro's, still bound from a registered frame; hkpipe/sqlfiles.py)
+SAFE_ARGUMENT = re.compile(
+    r"""(sqlfiles\.)?(query|file_text|sweep_macro|sweep_call)\(|"[A-Z][A-Z_ ]*[a-z_]*"\)|\)""")
 
 
 def formatted_sql_calls(text: str) -> list[int]:
