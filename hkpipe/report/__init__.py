@@ -99,7 +99,7 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
     """Write report.md, report.html, charts/<article>/<chart>.png, articles/<id>/claims.jsonld
     (and gx/ Data Docs) into ``out_dir``: one section per article in ``articles``, with its
     claims' ``results``, checked on ``checked_on`` and published by ``author``
-    (``claimreview``)."""
+    (``claimreview``), and the verdict history its recorded checks left (``claim_history``)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display; files only
@@ -120,6 +120,8 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
         report.reviews.append(jsonld)
         sections.append({"article": article, "claims": [_claim(r) for r in mine],
                          "changed": [r.claim.id for r in mine if r.changed],
+                         "history": _timeline(_frame(con, "claim_timeline",
+                                                     {"article_id": article.id})),
                          "charts": charts, "tables": tables, "reviews": reviews,
                          "jsonld": jsonld.relative_to(out_dir).as_posix()})
     ipo = _ipo_section(con, out_dir, report)
@@ -286,6 +288,22 @@ def _days(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object)
     return frame
+
+
+def _timeline(frame: pd.DataFrame) -> dict:
+    """An article's verdict history (``sql/report/claim_timeline.sql``) for the templates: a
+    table of the claims that changed after their first recorded check, every change a row (the
+    claim named on its first), and how many recorded claims never changed."""
+    changed = frame[frame["later_changes"] > 0]
+    rows, previous = [], None
+    for r in changed.itertuples(index=False):
+        rows.append([r.claim_id if r.claim_id != previous else "", r.checked, r.verdict,
+                     fmt(r.measured), r.data_as_of if isinstance(r.data_as_of, str) else "",
+                     r.cause])
+        previous = r.claim_id
+    return {"columns": ["claim", "checked (UTC)", "verdict", "measured", "data as of", "cause"],
+            "rows": rows, "claims": frame["claim_id"].nunique(),
+            "steady": int((frame["later_changes"] == 0).sum())}
 
 
 def _claim(r) -> dict:
