@@ -115,7 +115,7 @@ def recorded_result(row: dict) -> ClaimResult:
                   measured=row["measured_item"], comparison=row["comparison"],
                   rounded_comparison=row["rounded_comparison"], expected=row["expected"],
                   note=row["note"] or "", line=0, article_id=row["article_id"],
-                  ledger_sha256=row.get("ledger_sha256"))
+                  ledger_sha256=row["ledger_sha256"])
     evidence = [(e["item"], e["value"], e["detail"])
                 for e in json.loads(row["evidence"] or "[]")]
     return ClaimResult(claim, row["verdict"], row["measured"], row["measured_detail"] or "",
