@@ -75,6 +75,7 @@ class Claim:
     rounded_reading: str | None = None
     ledger: Path | None = None
     vary: tuple = ()  # sweeps.Axis per varied parameter (the ledger's ``vary``)
+    ledger_sha256: str | None = None  # sha256 of the ledger file's bytes as read
 
     @property
     def key(self) -> str:
@@ -105,7 +106,7 @@ class ClaimResult:
                 "comparison": c.comparison, "rounded_comparison": c.rounded_comparison,
                 "rounded_kind": c.rounded_kind, "rounded_reading": c.rounded_reading,
                 "rounded_verdict": self.rounded_verdict, "note": c.note,
-                "data_as_of": self.as_of,
+                "data_as_of": self.as_of, "ledger_sha256": c.ledger_sha256,
                 "evidence": [{"item": i, "value": v, "detail": d} for i, v, d in self.evidence]}
 
 
@@ -116,7 +117,8 @@ def recorded_result(row: dict) -> ClaimResult:
     claim = Claim(id=row["claim_id"], statement=row["statement"], query="", params={},
                   measured=row["measured_item"], comparison=row["comparison"],
                   rounded_comparison=row["rounded_comparison"], expected=row["expected"],
-                  note=row["note"] or "", line=0, article_id=row["article_id"])
+                  note=row["note"] or "", line=0, article_id=row["article_id"],
+                  ledger_sha256=row["ledger_sha256"])
     evidence = [(e["item"], e["value"], e["detail"])
                 for e in json.loads(row["evidence"] or "[]")]
     return ClaimResult(claim, row["verdict"], row["measured"], row["measured_detail"] or "",
@@ -321,8 +323,13 @@ def _typed(name: str, value: str, kind: str):
 # --- reading a ledger ---------------------------------------------------------------------
 
 def read_ledger(path: Path, article_id: str = "") -> list[Claim]:
-    """Read and validate one ledger; any problem names the file, line and column."""
+    """Read and validate one ledger; any problem names the file, line and column. Each claim
+    carries the sha256 of the file's bytes (``ledger_sha256``), recorded with its verdict so
+    the verdict history (view ``claim_history``) can tell an edited ledger from new data."""
+    import hashlib
+
     frame = read_table(path, LEDGER_REQUIRED, LEDGER_OPTIONAL)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     for col in ("id", "statement", "query", "measured", "comparison", "expected"):
         fail_first(path, frame, frame[col] == "", col, "empty; a value is required")
     fail_first(path, frame, ~frame["id"].str.fullmatch(CLAIM_ID.pattern).astype(bool), "id",
@@ -339,10 +346,10 @@ def read_ledger(path: Path, article_id: str = "") -> list[Claim]:
                lambda r: f"sql/claims/{r['query']}.sql must hold exactly one SELECT")
     fail_first(path, frame, ~frame["measured"].str.fullmatch(ITEM_NAME.pattern).astype(bool),
                "measured", lambda r: f"{r['measured']!r} is not an item name")
-    return [_claim(path, article_id, row) for row in frame.to_dict("records")]
+    return [_claim(path, article_id, row, digest) for row in frame.to_dict("records")]
 
 
-def _claim(path: Path, article_id: str, row: dict) -> Claim:
+def _claim(path: Path, article_id: str, row: dict, digest: str | None = None) -> Claim:
     line = int(row[LINE])
 
     def fail(field_name: str, message: str):
@@ -369,7 +376,8 @@ def _claim(path: Path, article_id: str, row: dict) -> Claim:
                  row["comparison"], row["rounded_comparison"] or None, row["expected"],
                  row["note"], line, article_id=article_id,
                  rounded_kind=row["rounded_kind"] or None,
-                 rounded_reading=row["rounded_reading"] or None, ledger=path, vary=vary)
+                 rounded_reading=row["rounded_reading"] or None, ledger=path, vary=vary,
+                 ledger_sha256=digest)
 
 
 def _check_second_reading(row: dict, fail) -> None:

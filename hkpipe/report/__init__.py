@@ -99,7 +99,8 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
     """Write report.md, report.html, charts/<article>/<chart>.png, articles/<id>/claims.jsonld
     (and gx/ Data Docs) into ``out_dir``: one section per article in ``articles``, with its
     claims' ``results`` and their ``robustness`` (``Sweep.as_dict`` rows: margin, variants,
-    boundary), checked on ``checked_on`` and published by ``author`` (``claimreview``)."""
+    boundary), checked on ``checked_on`` and published by ``author`` (``claimreview``), and
+    the verdict history its recorded checks left (``claim_history``)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display; files only
@@ -122,6 +123,8 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
                          "robustness": [r for r in robustness or []
                                         if r["article_id"] == article.id],
                          "changed": [r.claim.id for r in mine if r.changed],
+                         "history": _timeline(_frame(con, "claim_timeline",
+                                                     {"article_id": article.id})),
                          "charts": charts, "tables": tables, "reviews": reviews,
                          "jsonld": jsonld.relative_to(out_dir).as_posix()})
     ipo = _ipo_section(con, out_dir, report)
@@ -288,6 +291,22 @@ def _days(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             frame[column] = frame[column].dt.strftime("%Y-%m-%d").astype(object)
     return frame
+
+
+def _timeline(frame: pd.DataFrame) -> dict:
+    """An article's verdict history (``sql/report/claim_timeline.sql``) for the templates: a
+    table of the claims that changed after their first recorded check, every change a row (the
+    claim named on its first), and how many recorded claims never changed."""
+    changed = frame[frame["later_changes"] > 0]
+    rows, previous = [], None
+    for r in changed.itertuples(index=False):
+        rows.append([r.claim_id if r.claim_id != previous else "", r.checked, r.verdict,
+                     fmt(r.measured), r.data_as_of if isinstance(r.data_as_of, str) else "",
+                     r.cause])
+        previous = r.claim_id
+    return {"columns": ["claim", "checked (UTC)", "verdict", "measured", "data as of", "cause"],
+            "rows": rows, "claims": frame["claim_id"].nunique(),
+            "steady": int((frame["later_changes"] == 0).sum())}
 
 
 def _claim(r) -> dict:

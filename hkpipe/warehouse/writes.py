@@ -178,7 +178,8 @@ def record_claims(con: duckdb.DuckDBPyConnection, rows: list[dict], *, run_id: s
             "verdict": r["verdict"], "expected": r["expected"], "changed": r["changed"],
             "rounded_comparison": r["rounded_comparison"],
             "rounded_verdict": r["rounded_verdict"],
-            "evidence": json.dumps(r["evidence"]), "note": r["note"]})
+            "evidence": json.dumps(r["evidence"]), "note": r["note"],
+            "ledger_sha256": r.get("ledger_sha256")})
 
 
 def record_sweeps(con: duckdb.DuckDBPyConnection, sweeps: list, *, run_id: str) -> None:
