@@ -106,6 +106,7 @@ def build(con: duckdb.DuckDBPyConnection, articles: list, results: list, checks:
     matplotlib.use("Agg")  # no display; files only
     out_dir.mkdir(parents=True, exist_ok=True)
     report = Report(out_dir, out_dir / "report.md", out_dir / "report.html")
+    con.execute(sqlfiles.query("report/_cache"))  # the IPO views, computed once
     sections = []
     for article in articles:
         charts = []
