@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import sqlfiles
-from ..csvio import LINE
+from ..csvio import CHUNK_ROWS, LINE
 from ..errors import InputError
 from ..prices import PRICE_COLUMNS, stream_price_csv
 
@@ -27,8 +27,8 @@ from ..prices import PRICE_COLUMNS, stream_price_csv
 STAGE_MEMORY_LIMIT = "64MB"
 
 
-def read_price_file(path: str | Path, symbol: str, *, today: date | None = None
-                    ) -> pd.DataFrame:
+def read_price_file(path: str | Path, symbol: str, *, today: date | None = None,
+                    chunk_rows: int = CHUNK_ROWS) -> pd.DataFrame:
     """What ``prices.read_price_csv`` returns for ``path`` (sorted by date, exact duplicates
     dropped), read in bounded memory; InputError on the same problems, naming the same line."""
     import duckdb
@@ -46,7 +46,7 @@ def read_price_file(path: str | Path, symbol: str, *, today: date | None = None
                 finally:
                     con.unregister("price_chunk")
 
-            stream_price_csv(path, symbol, stage, today=today)
+            stream_price_csv(path, symbol, stage, today=today, chunk_rows=chunk_rows)
             clash = con.execute(sqlfiles.query("load/price_stage_clash")).fetchone()
             if clash:
                 day, line, lines = clash
