@@ -22,9 +22,11 @@ from ..errors import InputError
 from ..prices import PRICE_COLUMNS, stream_price_csv
 
 # The memory bound of a streamed import: DuckDB's buffer pool for the staged rows is capped
-# here (it spills to the scratch folder beyond it), and the chunks read meanwhile are of
+# here (it spills to the scratch folder beyond it), with a fixed number of threads, since each
+# needs its share (16 threads fail under 64 MB); the chunks read meanwhile are of
 # csvio.CHUNK_ROWS rows. docs/performance.md gives the peak this makes.
 STAGE_MEMORY_LIMIT = "64MB"
+STAGE_THREADS = 2
 
 
 def read_price_file(path: str | Path, symbol: str, *, today: date | None = None,
@@ -37,6 +39,7 @@ def read_price_file(path: str | Path, symbol: str, *, today: date | None = None,
         con = duckdb.connect(str(Path(folder) / "stage.duckdb"))
         try:
             con.execute(sqlfiles.query("meta/set_memory_limit"), {"limit": STAGE_MEMORY_LIMIT})
+            con.execute(sqlfiles.query("meta/set_threads"), {"threads": STAGE_THREADS})
             con.execute(sqlfiles.query("load/price_stage_create"))
 
             def stage(frame: pd.DataFrame) -> None:
