@@ -22,8 +22,8 @@ from . import bounds
 from .errors import InputError
 
 LINE = "_line"  # column holding each row's line number in the file
-# Rows per frame of a streamed CSV: what bounds a streamed read's memory. 50,000 rows of a
-# price file are about 60 MB of Python strings and frames at the peak of their validation.
+# Rows per frame of a streamed CSV: what bounds a streamed read's memory (with the stage's
+# limit, warehouse/staging.py, a 50 MB import peaks about 40 MiB above a 5-row one).
 CHUNK_ROWS = 50_000
 BLOCK_BYTES = 1 << 20  # bytes read at a time by the encoding check
 
