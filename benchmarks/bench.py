@@ -13,7 +13,8 @@ Groups: main (gate, main job), incremental, market, sources, stocks (the bundled
 issue 11), universe (the listed-universe refresh of issue 12, against local stand-ins),
 orchestration, dbt (needs main), setup (cold installs from PyPI: the one figure that needs the
 network), ipo (check and report with issue 20's IPO views against the code before them),
-sweeps (check with the ledgers' declared perturbations against check --no-sweeps), tests (the
+sweeps (check with the ledgers' declared perturbations against check --no-sweeps), imports
+(peak memory of `import-prices` of a 50 MB CSV against a 5 MB one, issue 23), tests (the
 wall time of make test: an absolute figure, test_suite_seconds).
 """
 
@@ -45,9 +46,10 @@ GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
          "stocks_load_vs_bulk": 3.0, "stocks_peak_rss_gib": 1.5,
          "universe_refresh_800_vs_2": 10.0, "universe_check_vs_index_check": 1.5,
          "ipo_views_vs_base_check": 1.3, "listings_discovery_vs_index_refresh": 1.3,
-         "check_with_sweeps_vs_check": 1.5, "test_suite_seconds": 360}
+         "check_with_sweeps_vs_check": 1.5, "import_peak_rss_per_file_mb": 2.0,
+         "test_suite_seconds": 360}
 GROUPS = ("main", "incremental", "market", "sources", "stocks", "universe", "orchestration",
-          "dbt", "setup", "ipo", "sweeps", "tests")
+          "dbt", "setup", "ipo", "sweeps", "imports", "tests")
 # The last commit before issue 20's IPO views (ipo_bhar, new_economy_ipo_index, delistings in
 # the returns): group ipo runs its code beside this checkout's on the same bundled data.
 IPO_VIEWS_BASE = "d697e6b"
@@ -156,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_ipo_views(seconds, ratios, inputs, say)
     if "sweeps" in groups:
         measure_sweeps(base, seconds, ratios, inputs, say)
+    if "imports" in groups:
+        measure_imports(ratios, inputs, say)
     if "tests" in groups:
         measure_tests(ratios, inputs, say)
 
@@ -273,6 +277,59 @@ def measure_incremental(seconds: dict, ratios: dict, inputs: dict, say) -> None:
     say(f"incremental: 5 sessions into 40 years     {seconds['refresh_5_sessions_40y']:7.3f} s"
         f" / into 1 year {seconds['refresh_5_sessions_1y']:.3f} s  ratio "
         f"{ratios['incremental']:.2f} (goal <= {GOALS['incremental']})")
+
+
+IMPORT_TODAY = "2026-11-26"  # HKPIPE_NOW's day in Hong Kong (env)
+
+
+def import_csv(path: Path, megabytes: int) -> int:
+    """Write a ``date,close`` file of about ``megabytes`` MB for ^HSI; return its rows.
+
+    One symbol has only ~10,200 XHKG sessions from 1986 to today, so a file of millions of rows
+    repeats the whole series, each copy with the same values: exact duplicates, which the
+    importer accepts and drops (hkpipe.prices.validate). 18 bytes a row, as in issue 23's
+    50 MB / 2.79 M-row file."""
+    from hkpipe import calendar
+
+    days = sorted(d for d in calendar.trading_days("^HSI", pd.Timestamp(f"{IMPORT_TODAY}T12:00Z"))
+                  if d <= pd.Timestamp(IMPORT_TODAY).date())
+    block = "".join(f"{d:%Y-%m-%d},{1000 + (i % 8000) / 2:.1f}\n" for i, d in enumerate(days))
+    copies = max(1, round(megabytes * 1e6 / len(block)))
+    with open(path, "w", newline="") as handle:
+        handle.write("date,close\n")
+        for _ in range(copies):
+            handle.write(block)
+    return copies * len(days)
+
+
+def measure_imports(ratios: dict, inputs: dict, say) -> None:
+    """Issue 23: peak RSS of `import-prices` of a 50 MB CSV / of a 5 MB one (both into a copy
+    of the same load-seeds warehouse): memory must not grow with the file."""
+    base = WORK / "imports_base.duckdb"
+    timed(hkpipe("load-seeds", "--warehouse", str(base)))
+    files = {mb: WORK / f"import_{mb}mb.csv" for mb in (5, 50)}
+    rows = {mb: import_csv(path, mb) for mb, path in files.items()}
+    peaks: dict[int, list[float]] = {5: [], 50: []}
+    for i in range(3):
+        for mb, path in files.items():
+            target = WORK / f"imports_{mb}_{i}.duckdb"
+            shutil.copyfile(base, target)
+            peaks[mb].append(peak_rss_mib(hkpipe("import-prices", "--symbol", "^HSI", str(path),
+                                                 "--warehouse", str(target))))
+            target.unlink()
+    peak = {mb: statistics.median(v) for mb, v in peaks.items()}
+    ratios["import_peak_rss_per_file_mb"] = round(peak[50] / peak[5], 3)
+    inputs["imports"] = {
+        "files_mb": {mb: round(p.stat().st_size / 1e6, 1) for mb, p in files.items()},
+        "rows": rows, "peak_rss_mib": {mb: round(v, 1) for mb, v in peak.items()},
+        "how": "hkpipe import-prices --symbol ^HSI of a synthetic date,close file (every "
+               "session 1986-01-02..2026-11-26, repeated as exact duplicates to the size) into "
+               "a copy of a load-seeds warehouse; peak RSS (ru_maxrss, median of 3)"}
+    say(f"imports: peak RSS of import-prices, {rows[50]:,} rows "
+        f"({inputs['imports']['files_mb'][50]} MB) {peak[50]:.0f} MiB / {rows[5]:,} rows "
+        f"({inputs['imports']['files_mb'][5]} MB) {peak[5]:.0f} MiB: ratio "
+        f"{ratios['import_peak_rss_per_file_mb']:.2f} (goal <= "
+        f"{GOALS['import_peak_rss_per_file_mb']})")
 
 
 def measure_market(ratios: dict, inputs: dict, say) -> None:

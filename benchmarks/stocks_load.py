@@ -40,8 +40,9 @@ def main() -> int:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from hkpipe import jobs, stocks
+    from hkpipe import jobs
     from hkpipe.settings import hk_today
+    from hkpipe.warehouse import stocks
 
     files = [args.seeds_dir / name for name in stocks.BUNDLED.values()]
     times: dict[str, list[float]] = {"load": [], "bulk": []}

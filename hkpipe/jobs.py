@@ -398,11 +398,14 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
     """Load an analyst's CSV export for ``symbol`` through the same validation and upsert.
 
     The symbol must be registered in seeds/indexes.csv, and every date an XHKG session (or a
-    documented extra session): both are refused, exit 2, before anything is written."""
+    documented extra session): both are refused, exit 2, before anything is written. The file
+    is read in chunks and staged in a scratch DuckDB (``warehouse.staging``), so its size does
+    not bound what can be imported: memory does not grow with it."""
     import re
 
-    from .prices import check_trading_days, read_price_csv
+    from .prices import check_trading_days
     from .sources import imports
+    from .warehouse import staging
 
     if not re.fullmatch(SYMBOL_PATTERN, symbol):
         raise InputError(None, f"symbol {symbol!r} is not valid: 1-20 letters, digits or "
@@ -414,7 +417,7 @@ def import_prices(settings: Settings, symbol: str, path: Path) -> Outcome:
                          f"symbol {symbol!r} is not in the index registry (registered: "
                          f"{', '.join(sorted(registry['symbol']))}); add a row for it first",
                          field="symbol")
-    frame = read_price_csv(path, symbol, today=settings.today())
+    frame = staging.read_price_file(path, symbol, today=settings.today())  # bounded memory
     check_trading_days(frame, path, calendar.trading_days(symbol, settings.clock()))
     outcome = Outcome(new_run_id(), settings.warehouse)
     outcome.source_used = imports.source_name(Path(path).name)

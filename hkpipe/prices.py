@@ -13,7 +13,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import bounds
-from .csvio import LINE, fail_first, parse_dates, parse_numbers, read_table
+from .csvio import (
+    CHUNK_ROWS,
+    LINE,
+    deferred,
+    fail_first,
+    parse_dates,
+    parse_numbers,
+    read_chunks,
+    read_table,
+)
 from .errors import InputError
 from .settings import hk_today
 
@@ -44,7 +53,31 @@ def read_price_csv(path: str | Path, symbol: str, *, volume_means: str = "volume
     ``volume_means='turnover_hkd'`` stores the file's ``volume`` column as turnover (the HSI
     snapshot's volume is HKEX market turnover in HKD, not a share count).
     """
-    frame = read_table(path, CSV_REQUIRED, CSV_OPTIONAL)
+    frame = price_rows(read_table(path, CSV_REQUIRED, CSV_OPTIONAL), path, symbol,
+                       volume_means=volume_means, today=today)
+    return _dedupe(frame, path)
+
+
+def stream_price_csv(path: str | Path, symbol: str, stage, *, today: date | None = None,
+                     chunk_rows: int = CHUNK_ROWS) -> None:
+    """``read_price_csv`` in chunks of ``chunk_rows`` rows, for a file of any size: each chunk
+    whose rows pass every row rule is handed to ``stage(frame)`` (not sorted, not deduplicated;
+    ``hkpipe.imports`` does that set-wise). A bad row is refused, after the whole file has been
+    read, with the message, line and field ``read_price_csv`` would give; the chunks after the
+    first bad one are checked but not staged."""
+    with deferred() as findings:
+        for raw in read_chunks(path, CSV_REQUIRED, CSV_OPTIONAL, chunk_rows=chunk_rows):
+            findings.chunk()
+            frame = price_rows(raw, path, symbol, today=today)
+            if findings.error is None:
+                stage(frame)
+    findings.raise_first()
+
+
+def price_rows(frame: pd.DataFrame, path: str | Path, symbol: str, *,
+               volume_means: str = "volume", today: date | None = None) -> pd.DataFrame:
+    """A ``read_table`` frame of a price file as a price frame whose every row passes the row
+    rules of ``validate`` (in file order, duplicates kept)."""
     out = pd.DataFrame({"symbol": symbol, LINE: frame[LINE]})
     out["trade_date"] = parse_dates(path, frame, "date", required=True)
     for col in VALUE_COLUMNS:
@@ -55,7 +88,8 @@ def read_price_csv(path: str | Path, symbol: str, *, volume_means: str = "volume
                    "already means turnover")
         out["turnover_hkd"] = out["turnover_hkd"].fillna(out["volume"])
         out["volume"] = float("nan")
-    return validate(out, path, today=today)
+    check_rows(out, path, today=today)
+    return out
 
 
 def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = None,
@@ -72,6 +106,13 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
         raise InputError(origin, "no price rows")
     if LINE not in frame.columns:
         frame = frame.assign(**{LINE: pd.NA})
+    check_rows(frame, origin, today=today, ranges=ranges)
+    return _dedupe(frame, origin)
+
+
+def check_rows(frame: pd.DataFrame, origin: str | Path, *, today: date | None = None,
+               ranges: bool = True) -> None:
+    """``validate``'s rules on each row alone (all but the duplicate dates), in its order."""
     day = frame["trade_date"].dt.strftime("%Y-%m-%d")
 
     def at(text):
@@ -100,7 +141,6 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
     limit = pd.Timestamp(today or hk_today())
     fail_first(origin, frame, frame["trade_date"] > limit, "date",
                at(f"is in the future (today in Hong Kong is {limit.date()})"))
-    return _dedupe(frame, origin)
 
 
 def check_trading_days(frame: pd.DataFrame, origin: str | Path, days: set[date]) -> None:

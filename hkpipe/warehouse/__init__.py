@@ -1,6 +1,7 @@
 """The DuckDB warehouse: publishing (``publish``: read-only connections, the write lock,
 build-then-replace), schema migrations (``migrations``), reads (``reads``), every write
-(``writes``, and ``stocks`` for the bundled stock files) and ``status``."""
+(``writes``, and ``stocks`` for the bundled stock files), ``status``, and ``staging``: a scratch
+DuckDB that reads an imported price file in bounded memory before any build."""
 
 from .publish import (
                       BUILD_TAG,

@@ -1,10 +1,11 @@
 """Bundled daily stock prices (seeds/stocks/*.csv.gz) into ``stock_prices``.
 
-Each vendor file is one source and is loaded whole: read by DuckDB as text into a temporary
+Each vendor file is one source and is loaded whole: read by DuckDB, typed, into a temporary
 stage, every rule checked there in one query (``sql/load/stock_stage_violations.sql``, which
 names the line and field of the first bad row), then the source's rows are replaced in one
-insert. A file that has not changed since its last load (same bytes, same curated listings)
-is skipped. Nothing here commits on its own: it runs inside a build (``warehouse.build``),
+insert; all of it under a memory limit that does not grow with the file (``STOCK_MEMORY_MB``).
+A file that has not changed since its last load (same bytes, same curated listings) is
+skipped. Nothing here commits on its own: it runs inside a build (``warehouse.build``),
 so a bad file publishes nothing.
 """
 
@@ -20,13 +21,21 @@ from pathlib import Path
 import duckdb
 
 from .. import bounds, sqlfiles
-from ..errors import InputError
+from ..errors import InputError, PipelineError
 from ..prices import STOCK_COLUMNS
 from ..settings import utc_now
 from ..sources.snapshot import BUNDLED
 from .writes import LoadResult
 
 LISTINGS_SEED = "new_economy_listings.csv"
+# What bounds reading, checking and storing a bundled file whatever its size: DuckDB's memory
+# limit meanwhile, STOCK_MEMORY_MB, or STOCK_THREAD_MEMORY_MB for each DuckDB thread if that is
+# more (its CSV reader and the checks' sorts need a share a thread); beyond it DuckDB spills
+# to the build's temporary folder. The build's own limit is restored for the key's rebuild:
+# DuckDB holds an index in memory while it builds it, about 130 bytes a stored row, which a
+# limit would turn into a failure. docs/performance.md gives the peaks.
+STOCK_MEMORY_MB = 128
+STOCK_THREAD_MEMORY_MB = 32
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,8 @@ class StockLoad:
 
 
 def _digest(path: Path, seeds_dir: Path) -> str:
-    digest = hashlib.sha256(path.read_bytes())
+    with open(path, "rb") as handle:  # in blocks, not the whole file at once
+        digest = hashlib.file_digest(handle, "sha256")
     digest.update((seeds_dir / LISTINGS_SEED).read_bytes())
     return digest.hexdigest()
 
@@ -71,6 +81,9 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         # Typed, in file order (the stage's rowid is the data line's index), so every rule
         # in stock_stage_violations can name the line it failed on.
         con.execute(sqlfiles.query("load/stock_stage"), {"path": str(path)})
+    except duckdb.OutOfMemoryException as exc:  # not the file's fault: exit 3, not 2
+        raise PipelineError(f"{path}: out of memory while staging it ({str(exc).splitlines()[0]}"
+                            "); raise STOCK_MEMORY_MB in hkpipe/warehouse/stocks.py") from exc
     except duckdb.Error as exc:
         text = str(exc)
         line, column = _CSV_LINE.search(text), _CSV_COLUMN.search(text)
@@ -88,8 +101,34 @@ def load_bundled(con: duckdb.DuckDBPyConnection, seeds_dir: Path, *, today: date
     """Load every bundled stock file whose content or listings changed; validate first.
 
     The key index is dropped before the first changed file is stored and rebuilt once after
-    the last (a duplicate would fail the rebuild, and with it the build)."""
+    the last (a duplicate would fail the rebuild, and with it the build). The files are staged,
+    checked and stored under a memory limit that does not grow with them (STOCK_MEMORY_MB);
+    the rebuild runs under the build's own."""
     loads, results = [], []
+    limit, threads = con.execute(sqlfiles.query("meta/limits_get")).fetchone()
+    cap = max(STOCK_MEMORY_MB, STOCK_THREAD_MEMORY_MB * int(threads))
+    con.execute(sqlfiles.query("meta/set_memory_limit"), {"limit": f"{cap}MB"})
+    try:
+        stored = _load_changed(con, seeds_dir, today, run_id, command, loads, results)
+    finally:
+        # DuckDB reads a limit back rounded (3GB reads 2.7 GiB): the default is reset exactly;
+        # a limit the build set itself is set again as read, up to 0.1 GiB lower
+        if limit == _default_memory_limit():
+            con.execute(sqlfiles.query("meta/reset_memory_limit"))
+        else:
+            con.execute(sqlfiles.query("meta/set_memory_limit"), {"limit": limit})
+    if stored:  # under the build's own limit: an index is held in memory while it is built
+        con.execute(sqlfiles.query("load/stock_key_create"))
+    return loads, results
+
+
+def _default_memory_limit() -> str:
+    with duckdb.connect() as fresh:
+        return fresh.execute(sqlfiles.query("meta/limits_get")).fetchone()[0]
+
+
+def _load_changed(con, seeds_dir, today, run_id, command, loads, results) -> bool:
+    """Stage, check and store each changed file (its key dropped first); True if any was."""
     keyed = True
     for source, name in BUNDLED.items():
         path = Path(seeds_dir) / name
@@ -129,6 +168,4 @@ def load_bundled(con: duckdb.DuckDBPyConnection, seeds_dir: Path, *, today: date
             "started_at": started, "finished_at": utc_now()})
         loads.append(StockLoad(source, path, rows, listings, skipped=False))
         results.append(result)
-    if not keyed:
-        con.execute(sqlfiles.query("load/stock_key_create"))
-    return loads, results
+    return not keyed
