@@ -21,8 +21,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from hkpipe import calendar, load, warehouse
+from hkpipe import calendar, warehouse
 from hkpipe.checks import integrity, quality
+from hkpipe.warehouse import writes
 
 SEED = 20261126
 
@@ -83,7 +84,7 @@ def main() -> int:
     with warehouse.build(live, memory_limit=args.memory_limit) as con:
         calendar.sync(con)
         t_upsert = time.perf_counter()
-        load.upsert_prices(con, frame, source="synthetic", run_id="bench", command="bench")
+        writes.upsert_prices(con, frame, source="synthetic", run_id="bench", command="bench")
         upsert = time.perf_counter() - t_upsert
         t_checks = time.perf_counter()
         failed = [c for c in integrity.run(con) if not c.ok]
