@@ -119,6 +119,13 @@ def batch_chunks(con: duckdb.DuckDBPyConnection, batch: Batch):
 
 # --- validation with a result cache -----------------------------------------------------
 
+def _empty(batch: Batch, content: str) -> bool:
+    """Whether the batch whose content hash is ``content`` has no rows."""
+    if batch.frame is not None:
+        return batch.frame.empty
+    return content.startswith("0:")
+
+
 def _content_hash(con: duckdb.DuckDBPyConnection, batch: Batch) -> str:
     if batch.frame is not None:
         return hashlib.sha256(pd.util.hash_pandas_object(batch.frame, index=False)
@@ -130,13 +137,40 @@ def _content_hash(con: duckdb.DuckDBPyConnection, batch: Batch) -> str:
     return f"{n}:{h}:{','.join(relation.columns)}:{','.join(map(str, relation.types))}"
 
 
-def cache_key(con: duckdb.DuckDBPyConnection, batch: Batch) -> str:
+def cache_key(con: duckdb.DuckDBPyConnection, batch: Batch, content: str | None = None) -> str:
     digest = hashlib.sha256()
     digest.update(suite_path(batch.suite).read_bytes())
     digest.update(version("great_expectations").encode())
     digest.update(json.dumps(batch.parameters, sort_keys=True, default=str).encode())
-    digest.update(_content_hash(con, batch).encode())
+    digest.update((content or _content_hash(con, batch)).encode())
     return digest.hexdigest()
+
+
+# Expectations that every row must meet (or pairs or sets of columns), which an empty batch
+# meets vacuously; a table-level count holds on zero rows only as checked in _holds_on_empty.
+_ROW_WISE = ("expect_column_values_to_", "expect_column_value_lengths_to_",
+             "expect_column_pair_values_", "expect_compound_columns_to_be_unique",
+             "expect_multicolumn_")
+
+
+def holds_on_empty(suite: str, parameters: dict) -> int | None:
+    """How many expectations ``suite`` has when every one holds on a batch of zero rows (so
+    an empty incremental batch needs no GX run); None when any might not (a table count that
+    zero does not meet, an aggregate such as a column mean, or an unresolved parameter)."""
+    spec = json.loads(suite_path(suite).read_text(encoding="utf-8"))
+    for e in spec["expectations"]:
+        kind, kwargs = e["type"], e.get("kwargs", {})
+        if kind.startswith(_ROW_WISE):
+            continue
+        values = {k: parameters.get(v["$PARAMETER"]) if isinstance(v, dict) else v
+                  for k, v in kwargs.items() if k in ("value", "min_value", "max_value")}
+        if kind == "expect_table_row_count_to_equal" and values.get("value") == 0:
+            continue
+        if (kind == "expect_table_row_count_to_be_between"
+                and (values.get("min_value") or 0) <= 0 <= (values.get("max_value") or 0)):
+            continue
+        return None
+    return len(spec["expectations"])
 
 
 class Validation:
@@ -153,11 +187,12 @@ class Validation:
         self.keys: list[str] = []
         self.stored: list[tuple[bool, str] | None] = []
         self.marks: dict[int, Watermark] = {}  # batch index -> its incremental watermark
+        self.vacuous: dict[int, tuple[bool, str]] = {}  # empty batches no expectation can fail
 
     def start(self) -> Validation:
         for batch in self.pending:
             self.add(batch)
-        if any(s is None for s in self.stored):
+        if any(s is None and i not in self.vacuous for i, s in enumerate(self.stored)):
             preload_gx()
         return self
 
@@ -166,19 +201,26 @@ class Validation:
         run's claim results)."""
         if batch.watermark:
             self.marks[len(self.batches)] = Watermark.read(self.con, batch)
-        key = cache_key(self.con, batch)
+        content = _content_hash(self.con, batch)
+        key = cache_key(self.con, batch, content)
         hit = self.con.execute(sqlfiles.query("load/dq_validation_lookup"),
                                {"suite": batch.suite, "cache_key": key}).fetchall()
+        if not hit and _empty(batch, content):
+            n = holds_on_empty(batch.suite, batch.parameters)
+            if n is not None:  # nothing to validate: not a stored result, but no GX run
+                self.vacuous[len(self.batches)] = (
+                    True, f"{n} expectations passed on 0 rows (an empty batch: each holds "
+                          "on no rows; GX not run)")
         self.batches.append(batch)
         self.keys.append(key)
         self.stored.append(tuple(hit[0]) if hit else None)
 
     def finish(self, *, store: bool) -> list[CheckResult]:
-        todo = [i for i, s in enumerate(self.stored) if s is None]
-        fresh = {}
+        todo = [i for i, s in enumerate(self.stored) if s is None and i not in self.vacuous]
+        fresh = dict(self.vacuous)
         if todo:
             preload_gx().join()
-            fresh = dict(zip(todo, _run_gx(self.con, [self.batches[i] for i in todo]),
+            fresh.update(zip(todo, _run_gx(self.con, [self.batches[i] for i in todo]),
                              strict=True))
         results = []
         for i, batch in enumerate(self.batches):
