@@ -80,17 +80,21 @@ def upsert_prices(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, source
     con.execute("DROP TABLE stage_prices")
     con.execute("DROP TABLE stage_changes")
     finished = utc_now()
-    results = []
-    for symbol, received, inserted, updated, unchanged, first, last in counts:
-        result = LoadResult(symbol, source, received, inserted, updated, unchanged,
-                            kept.get(symbol, 0), first, last)
-        con.execute(sqlfiles.query("load/load_runs_insert"), {
-            "run_id": run_id, "command": command, "source": source, "symbol": symbol,
-            "rows_received": received, "rows_inserted": inserted, "rows_updated": updated,
-            "rows_unchanged": unchanged, "rows_kept": result.rows_kept, "first_date": first,
-            "last_date": last, "started_at": started, "finished_at": finished,
-        })
-        results.append(result)
+    results = [LoadResult(symbol, source, received, inserted, updated, unchanged,
+                          kept.get(symbol, 0), first, last)
+               for symbol, received, inserted, updated, unchanged, first, last in counts]
+    if results:  # one insert for every symbol's run record
+        con.register("load_run_batch", pd.DataFrame(
+            [(r.symbol, r.rows_received, r.rows_inserted, r.rows_updated, r.rows_unchanged,
+              r.rows_kept, r.first_date, r.last_date) for r in results],
+            columns=["symbol", "rows_received", "rows_inserted", "rows_updated",
+                     "rows_unchanged", "rows_kept", "first_date", "last_date"]))
+        try:
+            con.execute(sqlfiles.query("load/load_runs_insert_batch"), {
+                "run_id": run_id, "command": command, "source": source,
+                "started_at": started, "finished_at": finished})
+        finally:
+            con.unregister("load_run_batch")
     return results
 
 
