@@ -15,6 +15,13 @@ def query(name: str) -> str:
     return file_text(SQL_DIR / f"{name}.sql")
 
 
+def records(con, name: str, params: dict | None = None) -> list[dict]:
+    """The rows of named query ``name`` run on ``con`` with ``params``, one dict a row."""
+    cursor = con.execute(query(name), params or {})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def file_text(path: Path) -> str:
     """The text of one .sql file, read afresh (a migration is checksummed as it is now)."""
     return path.read_text(encoding="utf-8")

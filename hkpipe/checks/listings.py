@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import duckdb
 
-from .. import sqlfiles
 from ..warehouse import discovery
 from . import CheckResult
 
@@ -14,10 +13,7 @@ MAX_NAMED = 10  # the check's detail names this many; `hkpipe listings propose` 
 
 def candidates(con: duckdb.DuckDBPyConnection) -> list[CheckResult]:
     """One result: PASS when nothing awaits review (or no list was ever stored), else WARN
-    naming the candidates."""
-    tables = {r[0] for r in con.execute(sqlfiles.query("meta/base_tables")).fetchall()}
-    if "listing_candidate_log" not in tables:
-        return []  # a warehouse before migration 0010 (check --no-record on an old file)
+    naming the candidates. ``con`` is at this code's schema (a build, or ``open_current``)."""
     waiting = discovery.pending(con)
     if not waiting:
         return [CheckResult("listings:candidates", True, "no candidate listing or delisting "

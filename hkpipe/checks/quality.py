@@ -137,12 +137,14 @@ def _content_hash(con: duckdb.DuckDBPyConnection, batch: Batch) -> str:
     return f"{n}:{h}:{','.join(relation.columns)}:{','.join(map(str, relation.types))}"
 
 
-def cache_key(con: duckdb.DuckDBPyConnection, batch: Batch, content: str | None = None) -> str:
+def cache_key(batch: Batch, content: str) -> str:
+    """The key of a stored result: the suite file, the GX version, the parameters and the
+    batch's ``content`` (``_content_hash``)."""
     digest = hashlib.sha256()
     digest.update(suite_path(batch.suite).read_bytes())
     digest.update(version("great_expectations").encode())
     digest.update(json.dumps(batch.parameters, sort_keys=True, default=str).encode())
-    digest.update((content or _content_hash(con, batch)).encode())
+    digest.update(content.encode())
     return digest.hexdigest()
 
 
@@ -202,7 +204,7 @@ class Validation:
         if batch.watermark:
             self.marks[len(self.batches)] = Watermark.read(self.con, batch)
         content = _content_hash(self.con, batch)
-        key = cache_key(self.con, batch, content)
+        key = cache_key(batch, content)
         hit = self.con.execute(sqlfiles.query("load/dq_validation_lookup"),
                                {"suite": batch.suite, "cache_key": key}).fetchall()
         if not hit and _empty(batch, content):

@@ -70,9 +70,4 @@ def store_list(con: duckdb.DuckDBPyConnection, listing, *, url: str, run_id: str
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """The candidates awaiting review, one dict each (``listing_candidates`` columns)."""
-    return _rows(con.execute(sqlfiles.query("report/listing_candidates_pending")))
-
-
-def _rows(cursor) -> list[dict]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return sqlfiles.records(con, "report/listing_candidates_pending")

@@ -16,7 +16,6 @@ from . import migrations
 from .publish import connect_read_only
 
 if TYPE_CHECKING:
-    import duckdb
     import pandas as pd
 
 
@@ -73,16 +72,13 @@ def last_stock_days(recent: dict) -> dict[str, dict[tuple[str, date], date]]:
 
 def claim_result_rows(con, run_id: str) -> list[dict]:
     """The claim verdicts ``run_id`` recorded in ``claim_results``, one dict a claim."""
-    rows = con.execute(sqlfiles.query("report/claim_results_of_run"), {"run_id": run_id})
-    names = [d[0] for d in rows.description]
-    return [dict(zip(names, row, strict=True)) for row in rows.fetchall()]
+    return sqlfiles.records(con, "report/claim_results_of_run", {"run_id": run_id})
 
 
-def claim_sweep_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict]:
+def claim_sweep_rows(con, run_id: str) -> list[dict]:
     """The claim sweep summaries ``run_id`` recorded in ``claim_sweeps``, one dict a claim."""
-    cursor = con.execute(sqlfiles.query("report/claim_sweeps_of_run"), {"run_id": run_id})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return sqlfiles.records(con, "report/claim_sweeps_of_run", {"run_id": run_id})
+
 
 def open_current(path: Path):
     """A read-only connection to a whole warehouse (``publish.verify_whole``) at exactly this

@@ -54,12 +54,6 @@ class WarehouseStatus:
         }
 
 
-def _rows(con, name: str) -> list[dict]:
-    cur = con.execute(sqlfiles.query(name))
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-
-
 def read(path: Path) -> WarehouseStatus:
     """Summarise ``path`` through a read-only connection (analysts' readers are not disturbed)."""
     path = Path(path)
@@ -72,17 +66,17 @@ def read(path: Path) -> WarehouseStatus:
         out.storage_version = con.execute(
             sqlfiles.query("status/storage_version")).fetchone()[0]
         try:
-            out.prices = _rows(con, "status/price_as_of")
-            out.last_load = next(iter(_rows(con, "status/last_load")), None)
-            out.last_check = next(iter(_rows(con, "status/last_check")), None)
+            out.prices = sqlfiles.records(con, "status/price_as_of")
+            out.last_load = next(iter(sqlfiles.records(con, "status/last_load")), None)
+            out.last_check = next(iter(sqlfiles.records(con, "status/last_check")), None)
         except duckdb.Error as exc:  # a schema this code does not know
             out.unreadable = str(exc).splitlines()[0]
         try:
-            out.stocks = _rows(con, "status/stock_as_of")
+            out.stocks = sqlfiles.records(con, "status/stock_as_of")
         except duckdb.CatalogException:
             pass  # migrations 0005 and 0006 are still pending: no stock tables yet
         try:
-            out.sources = _rows(con, "status/sources")
+            out.sources = sqlfiles.records(con, "status/sources")
         except duckdb.CatalogException:
             pass  # migration 0007 is still pending: no source registry yet
         return out

@@ -1,17 +1,10 @@
--- Every variant of each claim's latest sweep (the last check run that measured the claim),
--- beside the headline verdict it agrees or disagrees with.
+-- Every variant of each claim's latest sweep (the run claim_robustness_summary names, so
+-- "latest" is decided there once), beside the headline verdict it agrees or disagrees with.
 CREATE OR REPLACE VIEW claim_robustness AS
-WITH latest AS (
-    SELECT article_id, claim_id, arg_max(run_id, checked_at) AS run_id,
-           arg_max(verdict, checked_at) AS headline_verdict
-    FROM claim_sweeps
-    GROUP BY ALL
-)
-
 SELECT v.article_id, v.claim_id, v.variant, v.varied, v.params, v.measured, v.verdict,
-       l.headline_verdict, v.verdict = l.headline_verdict AS agrees, v.run_id
+       s.verdict AS headline_verdict, v.verdict = s.verdict AS agrees, v.run_id
 FROM claim_variants AS v
-JOIN latest AS l USING (article_id, claim_id, run_id)
+JOIN claim_robustness_summary AS s USING (article_id, claim_id, run_id)
 ORDER BY v.article_id, v.claim_id, v.variant;
 
 COMMENT ON VIEW claim_robustness IS 'One row per claim and variant of its latest sweep: the varied parameters, the measured value and the verdict (declared in the ledger''s vary column; hkpipe.checks.sweeps).';
