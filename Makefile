@@ -12,7 +12,7 @@ PYTEST_PARALLEL := -n auto --dist loadgroup
 
 .PHONY: run test test-fast check report bench bench-setup bench-tests docs lock lint clean
 
-$(VENV)/.base: pyproject.toml uv.lock
+$(VENV)/.base: pyproject.toml uv.lock scripts/install_venv.sh
 	$(INSTALL)
 	touch $@
 

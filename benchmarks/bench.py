@@ -576,7 +576,8 @@ def find_uv() -> str:
 
 
 def measure_setup(seconds: dict, ratios: dict, inputs: dict, say) -> None:
-    """Cold set-up: the locked install `make test` does (`uv sync --locked --extra dev`) against
+    """Cold set-up: the locked install `make test` does (`uv sync --locked --compile-bytecode
+    --extra dev`) against
     `pip install` of the same pins (requirements/dev.txt, exported from uv.lock) plus the
     project, each into a new venv with an empty package cache, from PyPI."""
     uv = find_uv()
@@ -590,8 +591,8 @@ def measure_setup(seconds: dict, ratios: dict, inputs: dict, say) -> None:
     for i in range(SETUP_RUNS):  # interleaved, so drift in network speed hits both alike
         work = WORK / f"setup{i}"
         uv_venv, pip_venv = work / "uv-venv", work / "pip-venv"
-        uv_s.append(timed([uv, "sync", "--locked", "--quiet", "--extra", "dev", "--python",
-                           base_python], extra_env={
+        uv_s.append(timed([uv, "sync", "--locked", "--quiet", "--compile-bytecode", "--extra",
+                           "dev", "--python", base_python], extra_env={
             "UV_CACHE_DIR": str(work / "uv-cache"), "UV_PROJECT_ENVIRONMENT": str(uv_venv),
             "UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1"}))
         # pip: a new venv with an up-to-date pip (not timed), then the timed install
@@ -619,9 +620,10 @@ def measure_setup(seconds: dict, ratios: dict, inputs: dict, say) -> None:
         "runs": SETUP_RUNS, "uv": uv_version.strip(), "pip": pip_version,
         "uv_runs_s": [round(s, 2) for s in uv_s],
         "pip_runs_s": [round(s, 2) for s in pip_s],
-        "how": "new venv and empty package cache each run; uv sync --locked --extra dev "
-               "(what make test runs) vs pip install --require-hashes -r requirements/dev.txt "
-               "then pip install --no-deps -e . (pip compiles bytecode, uv does not)"}
+        "how": "new venv and empty package cache each run; uv sync --locked "
+               "--compile-bytecode --extra dev (what make test runs) vs pip install "
+               "--require-hashes -r requirements/dev.txt then pip install --no-deps -e . "
+               "(both compile bytecode)"}
     say(f"setup: cold locked install with uv {seconds['setup_uv_locked']:.1f} s / pip install "
         f"of the same pins {seconds['setup_pip_pinned']:.1f} s: ratio "
         f"{ratios['setup_vs_pip']:.2f} (goal <= {GOALS['setup_vs_pip']})")

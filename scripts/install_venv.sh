@@ -8,8 +8,8 @@
 # HKPIPE_INSTALL_WITH_PIP=1 takes the pip fallback even where uv is available.
 #
 # With uv (on PATH, else the pinned UV_VERSION installed from PyPI into .tools/ on first use):
-# `uv sync --locked`, which installs exactly the locked versions (hash-checked) and stops with a
-# one-line reason if pyproject.toml and uv.lock disagree. If uv cannot be installed: plain pip
+# `uv sync --locked --compile-bytecode`, which installs exactly the locked versions (hash-checked),
+# compiled, and stops with a one-line reason if pyproject.toml and uv.lock disagree. If uv cannot be installed: plain pip
 # from requirements/*.txt, the same pins and hashes exported from uv.lock by `make lock`.
 set -eu
 cd "$(dirname "$0")/.."
@@ -52,9 +52,12 @@ fi
 uv=""
 [ -n "${HKPIPE_INSTALL_WITH_PIP:-}" ] || uv=$(find_uv)
 if [ -n "$uv" ]; then
-    # Never download a Python: use the one given (python3 by default).
-    UV_PYTHON_DOWNLOADS=never "$uv" sync --locked --quiet --python "$PYTHON" \
-        ${dev:+--extra dev}
+    # Never download a Python: use the one given (python3 by default). --compile-bytecode: pip
+    # compiles every module as it installs and uv does not, and where PYTHONDONTWRITEBYTECODE
+    # is set no process ever writes one, so each would compile pandas, GX and Prefect from
+    # source on every start (Great Expectations' import: about 9 s instead of 5 s).
+    UV_PYTHON_DOWNLOADS=never "$uv" sync --locked --quiet --compile-bytecode \
+        --python "$PYTHON" ${dev:+--extra dev}
 else
     echo "uv is not available; installing the locked set with pip (slower)" >&2
     [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
