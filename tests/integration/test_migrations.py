@@ -7,8 +7,12 @@ value, 10,000 at 2020-12-31) and two `check` runs. scripts/make_legacy_fixture.s
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import hashlib
+import io
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +22,7 @@ import pytest
 from hkpipe import cli, jobs
 from hkpipe.errors import InputError
 from hkpipe.warehouse import migrations
-from tests.fakes.common import make_settings, query
+from tests.fakes.common import FIXTURES, make_settings, query
 
 LABELS = [m.label for m in migrations.available()]  # what this code ships
 NEXT = migrations.available()[-1].version + 1  # the number a test's own migration takes
@@ -68,47 +72,58 @@ def test_fresh_warehouse_records_every_migration_once(built):
         "dq:stock_prices", "dq:stock_moves", "sources"}
 
 
-def test_legacy_warehouse_is_upgraded_in_place_and_keeps_its_history(legacy, built):
+@pytest.fixture(scope="module")
+def upgraded(tmp_path_factory) -> tuple[Path, int, str, str]:
+    """A copy of the legacy fixture (as ``legacy``) upgraded in place by `hkpipe run --source
+    snapshot` on the command line, once for the tests that read it: (its path, the exit code,
+    stdout, stderr). Copy it before changing it."""
+    path = tmp_path_factory.mktemp("upgraded") / "warehouse.duckdb"
+    with gzip.open(FIXTURES / "warehouse_c087877.duckdb.gz") as src, open(path, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["run", "--source", "snapshot", "--warehouse", str(path)])
+    return path, code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.xdist_group("migrations-upgraded")  # one worker, one upgrade for both tests
+def test_legacy_warehouse_is_upgraded_in_place_and_keeps_its_history(legacy, built, upgraded):
     before = {name: query(legacy.warehouse, sql) for name, sql in HISTORY.items()}
     assert before["imported"][0][:2] == ("HKEXT100", date(2020, 12, 31))
     assert len({r[0] for r in before["claim_results"]}) == 3  # the run and two checks
 
-    outcome = jobs.run(legacy, source="snapshot")
-
-    assert [m.label for m in outcome.migrated] == LABELS
-    after = {name: query(legacy.warehouse, sql) for name, sql in HISTORY_AFTER.items()}
+    path, code, out, err = upgraded  # that warehouse after `run --source snapshot`
+    assert code == 0, err
+    assert f"migrated the warehouse's schema: {', '.join(LABELS)}\n" in out  # every one
+    after = {name: query(path, sql) for name, sql in HISTORY_AFTER.items()}
     assert after["imported"] == before["imported"]  # same values, same loaded_at
     assert set(before["load_runs"]) <= set(after["load_runs"])
     assert set(before["claim_results"]) <= set(after["claim_results"])
     assert len(after["claim_results"]) > len(before["claim_results"])  # the run's verdicts
     # the past verdicts all came from the Global Times ledger: 0004 derives that article id
     old_runs = sorted({r[0] for r in before["claim_results"]})
-    assert query(legacy.warehouse, "SELECT DISTINCT article_id FROM claim_results WHERE "
-                                   "list_contains(?, run_id)", [old_runs]) == [
-        ("globaltimes-2026-01-04",)]
-    assert query(legacy.warehouse, "SELECT count(*) FROM claim_results WHERE "
-                                   "list_contains(?, run_id)", [old_runs])[0][0] == len(
-        before["claim_results"])
+    assert query(path, "SELECT DISTINCT article_id FROM claim_results WHERE "
+                       "list_contains(?, run_id)", [old_runs]) == [("globaltimes-2026-01-04",)]
+    assert query(path, "SELECT count(*) FROM claim_results WHERE list_contains(?, run_id)",
+                 [old_runs])[0][0] == len(before["claim_results"])
     # every table has the columns, in order and type, of a warehouse built fresh
-    assert columns(legacy.warehouse) == columns(built)
-    assert [adopted for *_, adopted in applied(legacy.warehouse)] == [True] + [False] * (
-        len(LABELS) - 1)
+    assert columns(path) == columns(built)
+    assert [adopted for *_, adopted in applied(path)] == [True] + [False] * (len(LABELS) - 1)
     # 0003: every stored row became the observation of the source it names; the registry
     # reloaded by the run filled the new hkex_ric column
-    assert query(legacy.warehouse, "SELECT source, close FROM price_observations "
-                                   "WHERE symbol = 'HKEXT100'") == [
-        ("import:hkext100_base.csv", 10000.0)]
-    assert query(legacy.warehouse, "SELECT hkex_ric FROM indexes WHERE symbol = '^HSI'") == [
-        (".HSI",)]
+    assert query(path, "SELECT source, close FROM price_observations "
+                       "WHERE symbol = 'HKEXT100'") == [("import:hkext100_base.csv", 10000.0)]
+    assert query(path, "SELECT hkex_ric FROM indexes WHERE symbol = '^HSI'") == [(".HSI",)]
 
 
-def test_upgrade_on_the_command_line(legacy, capsys):
-    code, out, err = main(capsys, "run", "--source", "snapshot",
-                          "--warehouse", str(legacy.warehouse))
+@pytest.mark.xdist_group("migrations-upgraded")
+def test_upgrade_on_the_command_line(upgraded, tmp_path, capsys):
+    path, code, out, err = upgraded  # the legacy warehouse after `run --source snapshot`
     assert code == 0, err
     assert f"migrated the warehouse's schema: {', '.join(LABELS)}" in out
-    code, out, _ = main(capsys, "run", "--source", "snapshot",
-                        "--warehouse", str(legacy.warehouse))
+    again = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(path, again)
+    code, out, _ = main(capsys, "run", "--source", "snapshot", "--warehouse", str(again))
     assert code == 0 and "migrated" not in out  # applied once
 
 
@@ -130,9 +145,8 @@ def test_warehouse_newer_than_the_code_is_refused_unchanged(built_settings, caps
     assert file_hash(path) == before
 
 
-def test_edited_applied_migration_is_refused(own_migrations, tmp_path, capsys):
-    settings = make_settings(tmp_path)
-    jobs.load_seeds(settings)
+def test_edited_applied_migration_is_refused(own_migrations, built_settings, capsys):
+    settings = built_settings  # every migration applied, as shipped
     before = file_hash(settings.warehouse)
     edited = own_migrations / "0002_views_digest.sql"
     edited.write_text(edited.read_text() + "\n-- an afterthought\n")
@@ -228,9 +242,8 @@ def test_read_only_commands_ask_for_the_upgrade(legacy, capsys):
     assert f"schema version 0 and this hkpipe needs {NEXT - 1}" in err and "hkpipe migrate" in err
 
 
-def test_input_error_names_the_migration_file(own_migrations, tmp_path):
-    settings = make_settings(tmp_path)
-    jobs.load_seeds(settings)
+def test_input_error_names_the_migration_file(own_migrations, built_settings):
+    settings = built_settings  # every migration applied, as shipped
     (own_migrations / "0001_baseline.sql").write_text("-- emptied\n")
     with pytest.raises(InputError) as err:
         jobs.load_seeds(settings)

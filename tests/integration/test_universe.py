@@ -69,11 +69,18 @@ def file_digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def bundled_last(warehouse, codes) -> dict:
+    """listing code -> the last day the bundled vendors' prices reach, for those they hold."""
+    return dict(query(warehouse, "SELECT stock_code, max(trade_date) FROM stock_prices WHERE "
+                      "stock_code IN (SELECT unnest(?)) GROUP BY 1", [codes]))
+
+
 @pytest.fixture(scope="module")
 def _one_unserved(built_august, tmp_path_factory):
-    """`hkpipe refresh --source yahoo --universe listings` of every listed stock, the one in the
-    middle of the list unserved (Yahoo's 404), run once for the tests that read its outcome:
-    (warehouse, exit code, stdout)."""
+    """`hkpipe refresh --source yahoo --universe listings` of every listed stock, one unserved
+    (Yahoo's 404): the middle one of those the bundled vendors hold prices for, so it is also
+    the stock behind from its bundled prices. Run once for the tests that read its outcome:
+    (warehouse, exit code, stdout, the unserved code)."""
     with pytest.MonkeyPatch.context() as mp:
         path = tmp_path_factory.mktemp("one_unserved") / "warehouse.duckdb"
         shutil.copyfile(built_august, path)
@@ -83,27 +90,30 @@ def _one_unserved(built_august, tmp_path_factory):
             mp.setenv(name, value)
         fake = FakeYahoo().install(mp)
         codes = listed_codes(Settings.from_env())
-        serve_universe(fake, codes, failing={codes[len(codes) // 2]})
+        held = sorted(bundled_last(path, codes))
+        failed = held[len(held) // 2]
+        serve_universe(fake, codes, failing={failed})
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             code = main(["refresh", "--source", "yahoo", "--universe", "listings"])
-    return path, code, out.getvalue()
+    return path, code, out.getvalue(), failed
 
 
 @pytest.fixture
-def one_unserved(_one_unserved, wh) -> tuple[int, str]:
-    """``wh`` holding that refresh's outcome; (its exit code, its stdout)."""
-    path, code, out = _one_unserved
+def one_unserved(_one_unserved, wh) -> tuple[int, str, str]:
+    """``wh`` holding that refresh's outcome; (its exit code, its stdout, the unserved code)."""
+    path, code, out, failed = _one_unserved
     shutil.copyfile(path, wh.warehouse)
-    return code, out
+    return code, out, failed
 
 
-@pytest.mark.xdist_group("universe-one-unserved")  # one worker, one refresh for both tests
+@pytest.mark.xdist_group("universe-one-unserved")  # one worker, one refresh for three tests
 def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, one_unserved, capsys,
                                                                    monkeypatch):
     codes = listed_codes(wh)
-    failed = codes[len(codes) // 2]
-    code, out = one_unserved  # `refresh --source yahoo --universe listings`, that one unserved
+    # `refresh --source yahoo --universe listings`, that one unserved
+    code, out, failed = one_unserved
+    assert failed in codes and failed != codes[0]
     monkeypatch.setenv("HKPIPE_WAREHOUSE", str(wh.warehouse))
     assert code == 0
     assert f"{len(codes) - 1} of {len(codes)} fetched" in out
@@ -136,7 +146,12 @@ def test_one_stock_failing_is_recorded_and_the_others_are_published(wh, one_unse
 
 
 def test_too_many_failing_exits_3_and_publishes_nothing(wh, fake, capsys, monkeypatch):
-    codes = listed_codes(wh)
+    # the first 100 listings stand for the universe (the whole one takes the same path, ten
+    # times as long): `refresh --universe listings` reads them through ingest_plan.listed
+    listings = ingest_plan.listed(wh)
+    codes = sorted(listings["stock_code"])[:100]
+    monkeypatch.setattr(ingest_plan, "listed", lambda s: listings[listings["stock_code"]
+                                                               .isin(codes)])
     failing = set(codes[::10])  # 10%
     serve_universe(fake, codes, failing=failing)
     before = file_digest(wh.warehouse)
@@ -375,8 +390,8 @@ def _stock_freshness(settings):
 def test_freshness_warns_for_a_recorded_failure_and_fails_an_unexplained_lag(wh, one_unserved,
                                                                             monkeypatch):
     codes = listed_codes(wh)
-    failed = codes[len(codes) // 2]
-    assert one_unserved[0] == 0  # the universe refreshed with that one stock unserved
+    code, _, failed = one_unserved
+    assert code == 0  # the universe refreshed with that one stock unserved
     # on 2026-08-28 every fetched stock is current; the 404 one is behind, with its reason
     result = _stock_freshness(wh)
     assert result.ok and result.warning
@@ -446,15 +461,17 @@ def test_a_dead_source_stops_the_refresh_once_the_limit_cannot_be_met(wh, monkey
         hk.stop()
 
 
-def test_freshness_counts_a_lag_from_the_bundled_prices_not_the_listing(wh, fake):
+@pytest.mark.xdist_group("universe-one-unserved")
+def test_freshness_counts_a_lag_from_the_bundled_prices_not_the_listing(wh, built_august,
+                                                                       one_unserved):
     """Issue 22 item 12: a stock the live refresh failed but the bundled vendors hold is
     behind from its last stored day, and says so (not "1727 sessions never fetched")."""
     codes = listed_codes(wh)
-    bundled = query(wh.warehouse, "SELECT stock_code, max(trade_date) FROM stock_prices "
-                    "WHERE stock_code IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 1", [codes])
-    failed, last = bundled[0]
-    serve_universe(fake, codes, failing={failed})
-    jobs.refresh_universe(wh, source="yahoo")
+    code, _, failed = one_unserved  # the universe refreshed, that one stock unserved
+    assert code == 0
+    last = bundled_last(built_august, codes)[failed]  # held by the bundled vendors, to here
+    assert query(wh.warehouse, "SELECT max(trade_date) FROM stock_prices WHERE stock_code = ?",
+                 [failed]) == [(last,)]  # the refresh brought it nothing
     detail = _stock_freshness(wh).detail
     behind = len(calendar.sessions(last + timedelta(days=1), "2026-08-28"))
     assert f"{failed} {behind} session(s) never fetched live, stored to {last}" in detail
