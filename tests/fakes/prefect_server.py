@@ -28,6 +28,7 @@ from tests.fakes.common import PROJECT_ROOT
 BIN = Path(sys.executable).parent
 PREFECT = str(BIN / "prefect") if (BIN / "prefect").exists() else "prefect"
 SERVER_START_TIMEOUT = 300
+STOP_GRACE = 5  # seconds from SIGTERM to SIGKILL (Processes.stop)
 
 
 def free_port() -> int:
@@ -66,9 +67,13 @@ class Processes:
         return proc, log
 
     def stop(self) -> None:
+        """SIGTERM every group, SIGKILL what is left after STOP_GRACE seconds: the server and
+        worker usually exit in under a second, but a worker that has run a flow now and then
+        outlives the grace period (the old 30 s, twice in four runs), and all they
+        hold is temporary (their PREFECT_HOME and database)."""
         for proc, _ in reversed(self.started):
             _signal_group(proc, signal.SIGTERM)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STOP_GRACE
         for proc, _ in reversed(self.started):
             try:
                 proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
