@@ -67,16 +67,14 @@ class Processes:
         return proc, log
 
     def stop(self) -> None:
-        """SIGTERM every group, SIGKILL what is left after STOP_GRACE seconds: the server and
-        worker usually exit in under a second, but a worker that has run a flow now and then
-        outlives the grace period (the old 30 s, twice in four runs), and all they
-        hold is temporary (their PREFECT_HOME and database)."""
+        """Last started first, each in turn: the worker shuts down while the server it reports
+        to still answers (stopped together, a worker that had run a flow sometimes outlived
+        any grace). SIGTERM each group, SIGKILL it if still up after STOP_GRACE seconds: all
+        they hold is temporary (their PREFECT_HOME and database)."""
         for proc, _ in reversed(self.started):
             _signal_group(proc, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE
-        for proc, _ in reversed(self.started):
             try:
-                proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+                proc.wait(timeout=STOP_GRACE)
             except subprocess.TimeoutExpired:
                 pass
             _signal_group(proc, signal.SIGKILL)  # the group may hold children still
