@@ -152,6 +152,18 @@ def built_august(tmp_path_factory) -> Path:
     return root / "warehouse.duckdb"
 
 
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """A real `prefect server start` (tests/fakes/prefect_server.py), once per test process: the
+    deployment test deploys to it and runs a worker, the flow tests run their flows against it.
+    Their files share the xdist group ``prefect-server``, so under `--dist loadgroup` one
+    worker starts it once."""
+    from tests.fakes.prefect_server import running_server
+
+    with running_server(tmp_path_factory.mktemp("prefect")) as server:
+        yield server
+
+
 @pytest.fixture
 def august_settings(built_august, tmp_path) -> Settings:
     """Settings pointing at a private copy of ``built_august``, with its seeds."""

@@ -1,8 +1,8 @@
-"""The Prefect flows under a temporary Prefect server, with Yahoo faked."""
+"""The Prefect flows on a real Prefect server (the session's ``prefect_server``, which
+test_deployment.py shares), run in this process, with Yahoo faked."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
@@ -12,21 +12,20 @@ from tests.fakes.common import PROJECT_ROOT, SEEDS, checksums, query
 from tests.fakes.hkex import BASE, FakeHKEX, snapshot_bars
 from tests.fakes.yahoo import NOW, FakeYahoo, serve_normal
 
-# one worker runs the module, so the temporary Prefect server starts once (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("prefect-harness")
+# one worker runs this module and test_deployment.py, so one server serves both (--dist
+# loadgroup)
+pytestmark = pytest.mark.xdist_group("prefect-server")
 
 
-@pytest.fixture(scope="session")
-def prefect_harness(tmp_path_factory):
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    from prefect.testing.utilities import prefect_test_harness
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
+@pytest.fixture(scope="module")
+def prefect_api(prefect_server):
+    """This process's Prefect clients (the flows', the tests') talk to the shared server."""
+    with prefect_server.in_process():
+        yield prefect_server
 
 
 @pytest.fixture
-def flows_module(prefect_harness, monkeypatch):
+def flows_module(prefect_api, monkeypatch):
     from flows import daily_refresh as module
     return module
 
