@@ -47,10 +47,13 @@ class Bound:
         an empty cell) are not: whether a field may be empty is decided elsewhere."""
         numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64",
                                                                   na_value=np.nan)
+        return pd.Series(self.outside_array(numbers), index=values.index)
+
+    def outside_array(self, numbers: np.ndarray) -> np.ndarray:
+        """``outside`` on a float64 array (NaN for missing), as a boolean array."""
         with np.errstate(invalid="ignore"):
             above = numbers > self.high if self.high_included else numbers >= self.high
-            bad = ~np.isnan(numbers) & (~np.isfinite(numbers) | (numbers < self.low) | above)
-        return pd.Series(bad, index=values.index)
+            return ~np.isnan(numbers) & (~np.isfinite(numbers) | (numbers < self.low) | above)
 
     @property
     def range(self) -> str:

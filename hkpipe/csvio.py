@@ -245,6 +245,11 @@ class Findings:
 _DEFERRED: ContextVar[Findings | None] = ContextVar("hkpipe_csvio_findings", default=None)
 
 
+def deferring() -> bool:
+    """True inside ``deferred``: ``fail_first`` is recording, rule by rule, not raising."""
+    return _DEFERRED.get() is not None
+
+
 @contextmanager
 def deferred() -> Iterator[Findings]:
     """Within this block ``fail_first`` records into the yielded ``Findings`` instead of

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import bounds
@@ -17,6 +18,7 @@ from .csvio import (
     CHUNK_ROWS,
     LINE,
     deferred,
+    deferring,
     fail_first,
     parse_dates,
     parse_numbers,
@@ -113,6 +115,9 @@ def validate(frame: pd.DataFrame, origin: str | Path, *, today: date | None = No
 def check_rows(frame: pd.DataFrame, origin: str | Path, *, today: date | None = None,
                ranges: bool = True) -> None:
     """``validate``'s rules on each row alone (all but the duplicate dates), in its order."""
+    limit = pd.Timestamp(today or hk_today())
+    if not deferring() and _every_row_passes(frame, limit, ranges):
+        return  # the usual batch; the rules below find and name the first bad row
     day = frame["trade_date"].dt.strftime("%Y-%m-%d")
 
     def at(text):
@@ -138,9 +143,32 @@ def check_rows(frame: pd.DataFrame, origin: str | Path, *, today: date | None = 
         fail_first(origin, frame, outside, col,
                    at(lambda r, c=col: f"{c} {r[c]} is outside [low {r['low']}, "
                                        f"high {r['high']}]"))
-    limit = pd.Timestamp(today or hk_today())
     fail_first(origin, frame, frame["trade_date"] > limit, "date",
                at(f"is in the future (today in Hong Kong is {limit.date()})"))
+
+
+def _every_row_passes(frame: pd.DataFrame, limit: pd.Timestamp, ranges: bool) -> bool:
+    """True when no rule of ``check_rows`` fails on any row: the same rules on numpy arrays
+    at once. A universe refresh validates hundreds of five-row frames, where the pandas
+    operations of the rules one by one cost about 2.5 ms a frame and these about 0.2 ms.
+    False for any column not of the types a price frame has (the rules then decide)."""
+    if not (all(pd.api.types.is_float_dtype(frame[c]) or pd.api.types.is_integer_dtype(frame[c])
+                for c in VALUE_COLUMNS)
+            and pd.api.types.is_datetime64_dtype(frame["trade_date"])):
+        return False
+    v = {c: frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in VALUE_COLUMNS}
+    with np.errstate(invalid="ignore"):
+        bad = np.isnan(v["close"])
+        for col in ("open", "high", "low", "close", "adj_close"):
+            bad |= (v[col] <= 0) | BOUNDS[col].outside_array(v[col])
+        for col in ("volume", "turnover_hkd"):
+            bad |= (v[col] < 0) | BOUNDS[col].outside_array(v[col])
+            bad |= ~np.isnan(v[col]) & (v[col] % 1 != 0)
+        bad |= v["high"] < v["low"]
+        for col in ("open", "close") if ranges else ():
+            bad |= (v[col] < v["low"]) | (v[col] > v["high"])
+    bad |= frame["trade_date"].to_numpy() > limit.to_datetime64()
+    return not bad.any()
 
 
 def check_trading_days(frame: pd.DataFrame, origin: str | Path, days: set[date]) -> None:
@@ -155,6 +183,8 @@ def check_trading_days(frame: pd.DataFrame, origin: str | Path, days: set[date])
 def _dedupe(frame: pd.DataFrame, origin) -> pd.DataFrame:
     frame = frame.sort_values(["symbol", "trade_date"], kind="stable")
     keys = ["symbol", "trade_date"]
+    if not frame.duplicated(keys).any():  # no date twice, so no exact duplicate either
+        return frame.reset_index(drop=True)
     exact = frame.duplicated(keys + VALUE_COLUMNS, keep="first")
     frame = frame.loc[~exact]
     clash = frame.duplicated(keys, keep=False)
