@@ -11,8 +11,9 @@ Three warehouses are built once, each through the pipeline's own commands or fun
   the refresh's day. The bars are synthetic and deterministic (a bounded random walk per stock,
   numpy seed 20261126): the first refresh asks each listing from its listing date, as it does
   live, and stores what the stand-in answers.
-- ``market``: benchmarks/market_scale.py's synthetic market (``--market-symbols`` x
-  ``--market-years``) loaded by ``writes.upsert_prices`` inside ``warehouse.build``.
+- ``market_SxY``: benchmarks/market_scale.py's synthetic market of S symbols x Y years
+  (``--market``, repeatable; by default 800 x 20, about 400 MB, and the whole market, 2,700 x
+  20) loaded by ``writes.upsert_prices`` inside ``warehouse.build``, as market_scale.py does.
 
 Then, per run and warehouse, interleaved, each in a fresh interpreter (the time is taken inside
 it, around the measured code alone: no start-up or imports, including what ``build`` imports on
@@ -25,7 +26,7 @@ first use, which every write command has imported before it publishes):
   _fsync), each step timed; and, on a scratch file, what os.copy_file_range takes for the same
   bytes (the copy a filesystem with reflinks could share instead of writing).
 
-    python benchmarks/publish.py --work DIR --runs 3 [--market-symbols 2700 --market-years 20]
+    python benchmarks/publish.py --work DIR --runs 3 [--market 800x20 --market 2700x20]
 """
 
 from __future__ import annotations
@@ -233,8 +234,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--market-symbols", type=int, default=2700)
-    parser.add_argument("--market-years", type=int, default=20)
+    parser.add_argument("--market", action="append", metavar="SYMBOLSxYEARS",
+                        help="a synthetic market to measure (default: 800x20 and 2700x20)")
     parser.add_argument("--probe", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe:
@@ -248,11 +249,15 @@ def main() -> int:
     work = args.work / "publish"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    files = {"bundled": work / "bundled.duckdb", "universe": work / "universe.duckdb",
-             "market": work / "market.duckdb"}
+    files = {"bundled": work / "bundled.duckdb", "universe": work / "universe.duckdb"}
+    markets = [tuple(int(n) for n in scale.split("x")) for scale in
+               (args.market or ["800x20", "2700x20"])]
+    for symbols, years in markets:
+        files[f"market_{symbols}x{years}"] = work / f"market_{symbols}x{years}.duckdb"
     build_bundled(files["bundled"])
     built = {"universe": build_universe(files["bundled"], files["universe"], work),
-             "market": build_market(files["market"], args.market_symbols, args.market_years)}
+             **{f"market_{s}x{y}": build_market(files[f"market_{s}x{y}"], s, y)
+                for s, y in markets}}
     sizes = {k: p.stat().st_size for k, p in files.items()}
 
     publish: dict[str, list[float]] = {k: [] for k in files}
