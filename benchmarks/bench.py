@@ -248,7 +248,9 @@ def measure_publish(seconds: dict, ratios: dict, inputs: dict, say) -> None:
     sizes = pub["sizes"]
     for label, size in sizes.items():
         seconds[f"publish_{label}"] = size["publish_s"]
-    ratios["publish_400mb_vs_83mb"] = round(sizes["universe"]["publish_s"]
+    # The key is the 400 MB: the 800 x 20 market (about 412 MB). A first universe
+    # refresh against the stand-in makes only about 224 MB; its ratio is reported beside it.
+    ratios["publish_400mb_vs_83mb"] = round(sizes["market_800x20"]["publish_s"]
                                             / sizes["bundled"]["publish_s"], 3)
     inputs["publish"] = {
         "runs": pub["runs"], "built": pub["built"], "sizes": sizes,
@@ -259,7 +261,10 @@ def measure_publish(seconds: dict, ratios: dict, inputs: dict, say) -> None:
                "20, about 400 MB, and 2,700 x 20) through writes.upsert_prices. Per "
                "run, interleaved, a fresh interpreter times `with warehouse.build(path) as con` "
                "and a one-row UPDATE of prices (no start-up or imports), and another times the "
-               "build's steps with the functions it calls; medians"}
+               "build's steps with the functions it calls; medians. The key divides "
+               "market_800x20 (about 412 MB) by bundled",
+        "universe_vs_bundled": round(sizes["universe"]["publish_s"]
+                                     / sizes["bundled"]["publish_s"], 3)}
     for label, size in sizes.items():
         steps = size["steps_s"]
         say(f"publish: {label:14s} {size['mb']:7.1f} MB  {size['publish_s']:.3f} s  (copy "
@@ -267,10 +272,10 @@ def measure_publish(seconds: dict, ratios: dict, inputs: dict, say) -> None:
             f"{steps['verify_whole']:.3f}, schema {steps['schema']:.3f}, checkpoint "
             f"{steps['checkpoint_close']:.3f}, fsync {steps['fsync']:.3f}, replace "
             f"{steps['replace']:.3f}; copy_file_range {steps['copy_file_range']:.3f})")
-    say(f"  publish of the {sizes['universe']['mb']:.0f} MB universe warehouse / of the "
+    say(f"  publish of the {sizes['market_800x20']['mb']:.0f} MB market / of the "
         f"{sizes['bundled']['mb']:.0f} MB bundled one: ratio "
         f"{ratios['publish_400mb_vs_83mb']:.2f} (goal <= {GOALS['publish_400mb_vs_83mb']})")
-    for label in (k for k in sizes if k.startswith("market_")):
+    for label in (k for k in sizes if k not in ("bundled", "market_800x20")):
         say(f"  publish of the {sizes[label]['mb']:.0f} MB {label} / of the bundled one: "
             f"{sizes[label]['publish_s'] / sizes['bundled']['publish_s']:.2f}x")
 
