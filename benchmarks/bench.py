@@ -14,8 +14,10 @@ issue 11), universe (the listed-universe refresh of issue 12, against local stan
 orchestration, dbt (needs main), setup (cold installs from PyPI: the one figure that needs the
 network), ipo (check and report with issue 20's IPO views against the code before them),
 sweeps (check with the ledgers' declared perturbations against check --no-sweeps), imports
-(peak memory of `import-prices` of a 50 MB CSV against a 5 MB one, issue 23), tests (the
-wall time of make test: an absolute figure, test_suite_seconds).
+(peak memory of `import-prices` of a 50 MB CSV against a 5 MB one, issue 23), publish (the
+publish step alone on the universe-refreshed warehouse against the bundled one, and on
+synthetic markets of about 400 MB and whole-market size, with where the time goes: issue 23),
+tests (the wall time of make test: an absolute figure, test_suite_seconds).
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ GOALS = {"gate": 1.2, "main_job": 1.3, "incremental": 1.2, "market_time": 10.0,
          "universe_refresh_800_vs_2": 10.0, "universe_check_vs_index_check": 1.5,
          "ipo_views_vs_base_check": 1.3, "listings_discovery_vs_index_refresh": 1.3,
          "check_with_sweeps_vs_check": 1.5, "import_peak_rss_per_file_mb": 2.0,
-         "test_suite_seconds": 360}
+         "publish_400mb_vs_83mb": 1.5, "test_suite_seconds": 360}
 GROUPS = ("main", "incremental", "market", "sources", "stocks", "universe", "orchestration",
-          "dbt", "setup", "ipo", "sweeps", "imports", "tests")
+          "dbt", "setup", "ipo", "sweeps", "imports", "publish", "tests")
 # The last commit before issue 20's IPO views (ipo_bhar, new_economy_ipo_index, delistings in
 # the returns): group ipo runs its code beside this checkout's on the same bundled data.
 IPO_VIEWS_BASE = "d697e6b"
@@ -160,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         measure_sweeps(base, seconds, ratios, inputs, say)
     if "imports" in groups:
         measure_imports(ratios, inputs, say)
+    if "publish" in groups:
+        measure_publish(seconds, ratios, inputs, say)
     if "tests" in groups:
         measure_tests(ratios, inputs, say)
 
@@ -223,6 +227,57 @@ def measure_sweeps(base: Path, seconds: dict, ratios: dict, inputs: dict, say) -
         f"/ --no-sweeps {seconds['check_without_sweeps']:.2f} s: ratio "
         f"{ratios['check_with_sweeps_vs_check']:.2f} (goal <= "
         f"{GOALS['check_with_sweeps_vs_check']})")
+
+
+PUBLISH_RUNS = int(os.environ.get("HKPIPE_BENCH_PUBLISH_RUNS", "3"))
+
+
+def measure_publish(seconds: dict, ratios: dict, inputs: dict, say) -> None:
+    """Issue 23 part 3: the publish step alone (``with warehouse.build(path)``, a one-row
+    UPDATE, publish), timed inside a fresh interpreter per run, on the warehouse a first
+    universe refresh makes against the bundled one, and on synthetic markets of about 400 MB
+    and of the whole market's scale; with the
+    time of each step of the build and the bytes it copies (benchmarks/publish.py)."""
+    done = subprocess.run([PY, str(ROOT / "benchmarks" / "publish.py"), "--work", str(WORK),
+                           "--runs", str(PUBLISH_RUNS)], cwd=ROOT, env=env(),
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"publish benchmark failed:\n{done.stdout[-3000:]}\n"
+                         f"{done.stderr[-3000:]}")
+    pub = json.loads(done.stdout.strip().splitlines()[-1])
+    sizes = pub["sizes"]
+    for label, size in sizes.items():
+        seconds[f"publish_{label}"] = size["publish_s"]
+    # The key is the issue's 400 MB: the 800 x 20 market (about 412 MB). A first universe
+    # refresh against the stand-in makes only about 224 MB; its ratio is reported beside it.
+    ratios["publish_400mb_vs_83mb"] = round(sizes["market_800x20"]["publish_s"]
+                                            / sizes["bundled"]["publish_s"], 3)
+    inputs["publish"] = {
+        "runs": pub["runs"], "built": pub["built"], "sizes": sizes,
+        "how": "benchmarks/publish.py: bundled = run --source snapshot; universe = that plus a "
+               "first refresh --source hkex --universe listings against tests/fakes/hkex.py "
+               "serving every listed stock's bars from its listing date (at most ten years); "
+               "market_SxY = market_scale.py's synthetic market of S symbols x Y years (800 x "
+               "20, about 400 MB, and 2,700 x 20) through writes.upsert_prices. Per "
+               "run, interleaved, a fresh interpreter times `with warehouse.build(path) as con` "
+               "and a one-row UPDATE of prices (no start-up or imports), and another times the "
+               "build's steps with the functions it calls; medians. The key divides "
+               "market_800x20 (about 412 MB) by bundled",
+        "universe_vs_bundled": round(sizes["universe"]["publish_s"]
+                                     / sizes["bundled"]["publish_s"], 3)}
+    for label, size in sizes.items():
+        steps = size["steps_s"]
+        say(f"publish: {label:14s} {size['mb']:7.1f} MB  {size['publish_s']:.3f} s  (copy "
+            f"{steps['copy']:.3f}, open {steps['open']:.3f}, verify_whole "
+            f"{steps['verify_whole']:.3f}, schema {steps['schema']:.3f}, checkpoint "
+            f"{steps['checkpoint_close']:.3f}, fsync {steps['fsync']:.3f}, replace "
+            f"{steps['replace']:.3f}; copy_file_range {steps['copy_file_range']:.3f})")
+    say(f"  publish of the {sizes['market_800x20']['mb']:.0f} MB market / of the "
+        f"{sizes['bundled']['mb']:.0f} MB bundled one: ratio "
+        f"{ratios['publish_400mb_vs_83mb']:.2f} (goal <= {GOALS['publish_400mb_vs_83mb']})")
+    for label in (k for k in sizes if k not in ("bundled", "market_800x20")):
+        say(f"  publish of the {sizes[label]['mb']:.0f} MB {label} / of the bundled one: "
+            f"{sizes[label]['publish_s'] / sizes['bundled']['publish_s']:.2f}x")
 
 
 def measure_tests(ratios: dict, inputs: dict, say) -> None:
