@@ -22,6 +22,9 @@ import pytest
 from hkpipe import jobs
 from tests.fakes.common import SEEDS, make_settings, query
 
+# one history fixture for the module, on one worker: loadgroup would otherwise build it on each
+pytestmark = pytest.mark.xdist_group("claim-history")
+
 GLOBALTIMES = "globaltimes-2026-01-04"
 LEDGER = Path("articles") / GLOBALTIMES / "claims.csv"
 EDITED = "new_economy_listings_over_400"  # 365 listed: fails 'broad > 400', holds 'broad > 300'

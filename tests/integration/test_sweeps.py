@@ -15,6 +15,9 @@ from hkpipe.checks import sweeps
 from hkpipe.warehouse import reads
 from tests.fakes.common import SEEDS, make_settings, query
 
+# one swept warehouse for the module, on one worker: loadgroup would otherwise build it on each
+pytestmark = pytest.mark.xdist_group("sweeps")
+
 ARTICLE = "test-best-start"
 FIRST, LAST = 1990, 2024
 TOML = f'''id = "{ARTICLE}"

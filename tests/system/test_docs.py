@@ -19,6 +19,10 @@ import pytest
 
 from hkpipe import dictionary, warehouse
 
+# one site build and one catalogue for the module, on one worker: loadgroup would otherwise
+# build them on each
+pytestmark = pytest.mark.xdist_group("docs-site")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
