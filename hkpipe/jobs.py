@@ -167,17 +167,23 @@ def _write(settings: Settings, outcome: Outcome, command: str, *,
            seed_frames: dict[str, pd.DataFrame] | None = None,
            prices: list[tuple[str, dict[str, pd.DataFrame]]] = (),
            stocks: bool = False, evaluate: bool = False, universe=None,
-           securities=None) -> None:
+           securities=None, preload_gx: bool = False) -> None:
     """One build: replace seeds, load the bundled stock prices (``stocks``), store a List of
     Securities and raise its candidates (``securities``: (SecuritiesList, url)), upsert each
     (source, frames) in order, store a universe refresh's stocks and failures (``universe``,
-    a ``universe.UniverseResult``), check, publish."""
+    a ``universe.UniverseResult``), check, publish. ``preload_gx``: start importing GX in the
+    background as the stock load starts."""
     ledger = articles_module.read_all(settings.seeds_dir) if evaluate else None
     with warehouse.build(settings.warehouse, lock_timeout=settings.lock_timeout,
                          migrated=outcome.migrated) as con:
         calendar.sync(con, settings.clock())
         for table, frame in (seed_frames or {}).items():
             outcome.seeds[table] = writes.replace_seed(con, table, seeds.frame_for_table(frame))
+        if preload_gx:
+            # Here, not before the build: GX's import holds the GIL for most of its 3-4 s, and
+            # each of the schema's ~450 short statements then waits up to a switch interval
+            # (5 ms) for it (cold run 9.5 s -> 8 s); the stock load's long statements release it.
+            quality.preload_gx()
         if stocks:
             stock_loads, results = stock_prices.load_bundled(
                 con, settings.seeds_dir, today=settings.today(), run_id=outcome.run_id,
@@ -243,8 +249,7 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
     from .errors import SourceError
 
     outcome = Outcome(new_run_id(), settings.warehouse)
-    if not settings.warehouse.exists():
-        quality.preload_gx()  # a new warehouse has nothing validated yet: overlap the import
+    fresh = not settings.warehouse.exists()  # nothing validated yet: GX will be needed
     seed_frames = read_seeds(settings.seeds_dir, today=settings.today())
     registry = seed_frames["indexes"]
     snapshot = snapshot_prices(settings, registry)
@@ -266,7 +271,7 @@ def run(settings: Settings, *, source: str = "auto") -> Outcome:
     else:
         outcome.source_used = "snapshot"
     _write(settings, outcome, "run", seed_frames=seed_frames, prices=prices, stocks=True,
-           evaluate=True)
+           evaluate=True, preload_gx=fresh)
     outcome.notes += _missing_data_notes(registry, {s for _, f in prices for s in f})
     return outcome
 
