@@ -72,21 +72,25 @@ class Processes:
         any grace). SIGTERM each group, SIGKILL it if still up after STOP_GRACE seconds: all
         they hold is temporary (their PREFECT_HOME and database)."""
         for proc, _ in reversed(self.started):
-            _signal_group(proc, signal.SIGTERM)
-            try:
-                proc.wait(timeout=STOP_GRACE)
-            except subprocess.TimeoutExpired:
-                pass
-            _signal_group(proc, signal.SIGKILL)  # the group may hold children still
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
+            self.stop_one(proc)
         for pid in self._marked():
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+
+    def stop_one(self, proc: subprocess.Popen) -> None:
+        """SIGTERM ``proc``'s group, SIGKILL it if still up after STOP_GRACE seconds."""
+        _signal_group(proc, signal.SIGTERM)
+        try:
+            proc.wait(timeout=STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            pass
+        _signal_group(proc, signal.SIGKILL)  # the group may hold children still
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
 
     def _marked(self) -> list[int]:
         """Processes still alive that carry the marker (Linux /proc; elsewhere none)."""

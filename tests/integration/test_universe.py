@@ -159,6 +159,7 @@ def test_too_many_failing_exits_3_and_publishes_nothing(wh, fake, capsys, monkey
     assert main(["refresh", "--source", "yahoo", "--universe", "listings"]) == 3
     err = capsys.readouterr().err
     assert "not published" in err and "HKPIPE_MAX_STOCK_FAILURES=0.05" in err
+    assert " of 100 stocks failed" in err  # the refresh asked for those 100 listings
     assert sorted(failing)[0] in err
     assert file_digest(wh.warehouse) == before
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.fakes.common import PROJECT_ROOT, query
+from tests.fakes.common import NO_HKEX, PROJECT_ROOT, query
 from tests.fakes.prefect_server import PREFECT, Server, tail
 
 # one worker runs this module and test_flows.py, so one server serves both (--dist loadgroup)
@@ -102,17 +102,24 @@ def test_daily_deployment_runs_on_a_real_server_with_a_worker(server, built, tmp
     assert schedules == [("30 17 * * 1-5", "Asia/Hong_Kong", True)]
 
     reports = tmp_path / "reports"
-    worker, worker_log = server.procs.start(
-        "worker", [PREFECT, "worker", "start", "--pool", POOL, "--type", "process"],
-        {**server.env, "HKPIPE_REPORTS": str(reports)})
     # a refresh of a published warehouse (a first build is the library's, tested there)
     live = tmp_path / "warehouse.duckdb"
     shutil.copyfile(built, live)
     assert flow_verdicts(live) == []
-    created = server.http.post(f"/deployments/{daily['id']}/create_flow_run", json={
-        "parameters": {"source": "snapshot", "warehouse": str(live)}})
-    assert created.status_code == 201, created.text
-    run = wait_for_run(server, created.json()["id"], worker, worker_log)
+    # The worker lives for this test only: the session's server keeps the deployment and its
+    # weekday schedule, which a worker left polling could act on. Its defaults point at this
+    # test's files, should it ever start a run of its own.
+    worker, worker_log = server.procs.start(
+        "worker", [PREFECT, "worker", "start", "--pool", POOL, "--type", "process"],
+        {**server.env, **NO_HKEX, "HKPIPE_REPORTS": str(reports),
+         "HKPIPE_WAREHOUSE": str(live)})
+    try:
+        created = server.http.post(f"/deployments/{daily['id']}/create_flow_run", json={
+            "parameters": {"source": "snapshot", "warehouse": str(live)}})
+        assert created.status_code == 201, created.text
+        run = wait_for_run(server, created.json()["id"], worker, worker_log)
+    finally:
+        server.procs.stop_one(worker)
     assert run["state"]["type"] == "COMPLETED", (f"{run['state']['message']}\n"
                                                  f"{tail(worker_log)}")
 

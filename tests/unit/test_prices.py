@@ -28,6 +28,9 @@ BROKEN = {  # one rule each: (column, value on the third row, the field the erro
     "open not positive": ("open", 0.0, "open"),
     "adj_close not finite": ("adj_close", np.inf, "adj_close"),
     "high beyond its bound": ("high", 1e12, "high"),
+    "low not positive": ("low", -1.0, "low"),
+    "open below low": ("open", 1.5, "open"),
+    "turnover fractional": ("turnover_hkd", 1000.5, "turnover_hkd"),
     "volume negative": ("volume", -1.0, "volume"),
     "volume fractional": ("volume", 10.5, "volume"),
     "turnover beyond its bound": ("turnover_hkd", 1e30, "turnover_hkd"),
@@ -37,10 +40,21 @@ BROKEN = {  # one rule each: (column, value on the third row, the field the erro
 }
 
 
-def test_a_good_frame_passes_the_numpy_pass_and_validates():
+def test_a_good_frame_passes_the_numpy_pass_and_validates(monkeypatch):
     frame = good()
     assert prices._every_row_passes(frame, pd.Timestamp(TODAY), True)
+
+    def rule_by_rule(*args, **kwargs):
+        raise AssertionError("validate checked the rules one by one")
+
+    monkeypatch.setattr(prices, "fail_first", rule_by_rule)  # the pass decided alone
     assert len(prices.validate(frame, "yahoo:0700.HK", today=TODAY)) == 5
+
+
+def test_nullable_columns_pass_the_numpy_pass_too():
+    frame = good().astype({"volume": "Float64"})
+    frame["volume"] = frame["volume"].round().astype("Int64")
+    assert prices._every_row_passes(frame, pd.Timestamp(TODAY), True)
 
 
 @pytest.mark.parametrize("name", list(BROKEN))
