@@ -15,8 +15,8 @@ orchestration, dbt (needs main), setup (cold installs from PyPI: the one figure 
 network), ipo (check and report with issue 20's IPO views against the code before them),
 sweeps (check with the ledgers' declared perturbations against check --no-sweeps), imports
 (peak memory of `import-prices` of a 50 MB CSV against a 5 MB one, issue 23), publish (the
-publish step alone on the universe-refreshed warehouse against the bundled one, and on
-synthetic markets of about 400 MB and whole-market size, with where the time goes: issue 23),
+publish step alone on a synthetic market of about 400 MB against the bundled warehouse, and
+on the universe-refreshed and whole-market files, with where the time goes: issue 23),
 tests (the wall time of make test: an absolute figure, test_suite_seconds).
 """
 

@@ -150,7 +150,8 @@ def check_rows(frame: pd.DataFrame, origin: str | Path, *, today: date | None = 
 def _every_row_passes(frame: pd.DataFrame, limit: pd.Timestamp, ranges: bool) -> bool:
     """True when no rule of ``check_rows`` fails on any row: the same rules on numpy arrays
     at once. A universe refresh validates hundreds of five-row frames, where the pandas
-    operations of the rules one by one cost about 2.5 ms a frame and these about 0.2 ms.
+    operations of the rules one by one cost about 2.4 ms a frame (``check_rows``) and this
+    pass about 0.5 ms.
     False for any column not of the types a price frame has (the rules then decide)."""
     if not (all(pd.api.types.is_float_dtype(frame[c]) or pd.api.types.is_integer_dtype(frame[c])
                 for c in VALUE_COLUMNS)

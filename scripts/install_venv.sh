@@ -55,7 +55,7 @@ if [ -n "$uv" ]; then
     # Never download a Python: use the one given (python3 by default). --compile-bytecode: pip
     # compiles every module as it installs and uv does not, and where PYTHONDONTWRITEBYTECODE
     # is set no process ever writes one, so each would compile pandas, GX and Prefect from
-    # source on every start (Great Expectations' import: about 9 s instead of 5 s).
+    # source on every start (the import floor, pandas, DuckDB and GX: 9 s instead of 4.4 s).
     UV_PYTHON_DOWNLOADS=never "$uv" sync --locked --quiet --compile-bytecode \
         --python "$PYTHON" ${dev:+--extra dev}
 else
