@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import bounds
-from .errors import InputError
+from .errors import InputError, reading
 
 LINE = "_line"  # column holding each row's line number in the file
 # Rows per frame of a streamed CSV: what bounds a streamed read's memory (with the stage's
@@ -114,7 +114,7 @@ def _check_bytes(path: Path) -> None:
     offset = newlines = 0  # bytes and line breaks before the block being read
     content = False
     nul_line = None
-    try:
+    with reading(path, "CSV file"):
         with open(path, "rb") as handle:
             while True:
                 block = handle.read(BLOCK_BYTES)
@@ -135,12 +135,6 @@ def _check_bytes(path: Path) -> None:
                     nul_line = newlines + block[: block.index(b"\x00")].count(b"\n") + 1
                 offset += len(block)
                 newlines += block.count(b"\n")
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
     if not content:
         raise InputError(path, "file is empty (expected a header and data rows)")
     if nul_line is not None:

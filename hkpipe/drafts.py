@@ -36,7 +36,7 @@ from pathlib import Path
 
 from .articles import ARTICLE_ID, ARTICLES_DIR
 from .checks import claims as claims_module
-from .errors import InputError
+from .errors import InputError, reading
 
 # The ledger's columns in the order the bundled ledgers write them (claims.py holds the rule
 # of which are required; this is only their order).
@@ -381,14 +381,8 @@ def draft(text: str, article_id: str, source: str = "the article's text") -> tup
 def read_text(path: Path) -> str:
     """An article's text, UTF-8; InputError naming the file (and the byte) otherwise."""
     path = Path(path)
-    try:
+    with reading(path, "text file"):
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory, not a text file") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # An error message quotes at most this many characters of what it refuses: a 1 MB cell, a
@@ -45,6 +47,20 @@ class InputError(PipelineError):
         where = [clip(p, 300) for p in (self.path, f"line {line}" if line else None,
                                         f"field '{field}'" if field else None) if p]
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+@contextmanager
+def reading(path: str | Path, kind: str) -> Iterator[None]:
+    """Within this block, a failure to read ``path`` (a ``kind``: "CSV file", "text file") is
+    one InputError line: not found, a directory, or the system's reason."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(path, f"is a directory, not a {kind}") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror}") from None
 
 
 class DiskFull(PipelineError):
