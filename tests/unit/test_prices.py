@@ -1,5 +1,6 @@
-"""The price rules' numpy pass (``prices._every_row_passes``) accepts exactly the frames the
-rules one by one accept: a frame breaking any one rule goes to the rules, which name it."""
+"""The price row rules (``prices.check_rows``), computed once as numpy masks: a frame every
+rule accepts passes without naming anything, and a frame breaking any one rule is refused
+naming its field."""
 
 from __future__ import annotations
 
@@ -40,43 +41,45 @@ BROKEN = {  # one rule each: (column, value on the third row, the field the erro
 }
 
 
-def test_a_good_frame_passes_the_numpy_pass_and_validates(monkeypatch):
-    frame = good()
-    assert prices._every_row_passes(frame, pd.Timestamp(TODAY), True)
-
+@pytest.fixture
+def no_naming(monkeypatch):
+    """``fail_first`` raising: a frame that passes never reached the rules one by one."""
     def rule_by_rule(*args, **kwargs):
-        raise AssertionError("validate checked the rules one by one")
+        raise AssertionError("validate went through the rules one by one")
 
-    monkeypatch.setattr(prices, "fail_first", rule_by_rule)  # the pass decided alone
+    monkeypatch.setattr(prices, "fail_first", rule_by_rule)
+
+
+def test_a_good_frame_validates_without_naming_a_rule(no_naming):
+    assert len(prices.validate(good(), "yahoo:0700.HK", today=TODAY)) == 5
+
+
+def test_nullable_columns_validate_alike(no_naming):
+    frame = good().astype({"volume": "Float64"})
+    frame["volume"] = frame["volume"].round().astype("Int64")
     assert len(prices.validate(frame, "yahoo:0700.HK", today=TODAY)) == 5
 
 
-def test_nullable_columns_pass_the_numpy_pass_too():
-    frame = good().astype({"volume": "Float64"})
-    frame["volume"] = frame["volume"].round().astype("Int64")
-    assert prices._every_row_passes(frame, pd.Timestamp(TODAY), True)
-
-
 @pytest.mark.parametrize("name", list(BROKEN))
-def test_a_frame_breaking_one_rule_is_left_to_the_rules_which_name_it(name):
+def test_a_frame_breaking_one_rule_is_refused_naming_its_field(name):
     column, value, field = BROKEN[name]
     frame = good()
     frame.loc[2, column] = value
     if column == "high" and name == "high below low":
         frame.loc[2, ["open", "close"]] = 2.0  # only high < low is broken
-    assert not prices._every_row_passes(frame, pd.Timestamp(TODAY), True)
     with pytest.raises(InputError) as raised:
         prices.validate(frame, "yahoo:0700.HK", today=TODAY)
     assert raised.value.field == field
+    day = f"{frame.loc[2, 'trade_date']:%Y-%m-%d}: "
+    assert str(raised.value).count(day) == 1  # the row, by its date, named once
 
 
-def test_without_ranges_a_close_outside_its_bar_passes_both_ways():
+def test_without_ranges_a_close_outside_its_bar_passes(no_naming):
     frame = good()
     frame.loc[2, "close"] = 4.5
-    assert prices._every_row_passes(frame, pd.Timestamp(TODAY), False)
     assert len(prices.validate(frame, "yahoo:0700.HK", today=TODAY, ranges=False)) == 5
 
 
-def test_a_column_of_another_type_is_left_to_the_rules():
+def test_a_column_of_numbers_as_objects_validates_alike(no_naming):
     frame = good().astype({"open": object})
-    assert not prices._every_row_passes(frame, pd.Timestamp(TODAY), True)
+    assert len(prices.validate(frame, "yahoo:0700.HK", today=TODAY)) == 5
